@@ -1,0 +1,58 @@
+# Siap Ekspor. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/siap_ekspor
+export DJANGO_SETTINGS_MODULE := curation.settings
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.lock
+	@command -v msgfmt >/dev/null || $(MAKE) system-packages
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+install: $(BIN)/.installed messages ## Create .venv and install the locked dependencies
+
+system-packages: ## Install the Debian packages the project needs (as root)
+	apt-get update -qq && apt-get install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core graphviz >/dev/null
+
+messages: $(BIN)/.installed ## Compile the translations
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: install ## Set up and serve the app with demo data at http://127.0.0.1:8000
+	$(PY) manage.py migrate -v0
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install ## Run the test suite (SQLite unless DATABASE_URL is set)
+	$(BIN)/pytest
+
+test-postgres: install ## Run the test suite on PostgreSQL ($(PG_URL))
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install ## Django system checks and missing migrations
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+graph: install ## Regenerate docs/workflow.dot (and .svg) from the state machine
+	$(PY) manage.py graph_transitions curation.Application > docs/workflow.dot
+	command -v dot >/dev/null && dot -Tsvg docs/workflow.dot -o docs/workflow.svg || true
+
+lock: ## Re-pin requirements.lock from pyproject.toml (needs uv)
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean: ## Remove the virtual environment, the development database and media
+	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+.PHONY: help install system-packages messages run test test-postgres lint check graph lock clean

@@ -1,0 +1,143 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import (
+    ChecklistItem,
+    Criterion,
+    PackagingChecklist,
+    PackagingItemResult,
+    PackagingReview,
+    Rubric,
+    Score,
+    Scoresheet,
+    ScoringRound,
+)
+
+
+class LockedWhenUsedAdmin(admin.ModelAdmin):
+    """A version an application has used is shown read-only; the action copies it into a
+    new, editable version."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_used:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_used:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Copy into a new version"))
+    def new_version(self, request, queryset):
+        for version in queryset:
+            copy = copy_version(version)
+            messages.success(request, _("Created %(copy)s.") % {"copy": copy})
+
+
+@transaction.atomic
+def copy_version(version):
+    children = list(version.criteria.all() if isinstance(version, Rubric) else version.items.all())
+    latest = type(version).objects.filter(key=version.key).order_by("-version").first()
+    version.pk = None
+    version._state.adding = True
+    version.version = latest.version + 1
+    version.save()
+    for child in children:
+        child.pk = None
+        child._state.adding = True
+        if isinstance(child, Criterion):
+            child.rubric = version
+        else:
+            child.checklist = version
+        child.save()
+    return version
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["position", "key", "label_id", "label_en", "weight", "floor", "floor_applies_to"]
+
+
+@admin.register(Rubric)
+class RubricAdmin(LockedWhenUsedAdmin):
+    list_display = ["key", "version", "title_en", "pass_mark", "is_active", "created_at"]
+    list_filter = ["key", "is_active"]
+    search_fields = ["key", "title_id", "title_en"]
+    inlines = [CriterionInline]
+    actions = ["new_version"]
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ["position", "key", "label_id", "label_en", "applies", "mandatory"]
+
+
+@admin.register(PackagingChecklist)
+class PackagingChecklistAdmin(LockedWhenUsedAdmin):
+    list_display = ["key", "version", "is_active", "created_at"]
+    list_filter = ["key", "is_active"]
+    inlines = [ChecklistItemInline]
+    actions = ["new_version"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Scoring and review records are written by the services only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    fields = ["criterion", "score", "comment"]
+    readonly_fields = fields
+
+    has_add_permission = ReadOnlyAdmin.has_add_permission
+    has_change_permission = ReadOnlyAdmin.has_change_permission
+    has_delete_permission = ReadOnlyAdmin.has_delete_permission
+
+
+@admin.register(Scoresheet)
+class ScoresheetAdmin(ReadOnlyAdmin):
+    list_display = ["round", "curator", "recommendation", "submitted_at"]
+    list_filter = ["recommendation", "submitted_at"]
+    search_fields = ["round__application__product__name", "curator__username"]
+    list_select_related = ["round__application__product", "curator"]
+    inlines = [ScoreInline]
+
+
+@admin.register(ScoringRound)
+class ScoringRoundAdmin(ReadOnlyAdmin):
+    list_display = ["application", "number", "opened_at", "closed_at"]
+    list_select_related = ["application__product"]
+    search_fields = ["application__product__name"]
+
+
+class ItemResultInline(admin.TabularInline):
+    model = PackagingItemResult
+    extra = 0
+    fields = ["item", "result", "note", "photo"]
+    readonly_fields = fields
+
+    has_add_permission = ReadOnlyAdmin.has_add_permission
+    has_change_permission = ReadOnlyAdmin.has_change_permission
+    has_delete_permission = ReadOnlyAdmin.has_delete_permission
+
+
+@admin.register(PackagingReview)
+class PackagingReviewAdmin(ReadOnlyAdmin):
+    list_display = ["application", "number", "reviewer", "opened_at", "closed_at"]
+    list_select_related = ["application__product", "reviewer"]
+    search_fields = ["application__product__name"]
+    inlines = [ItemResultInline]

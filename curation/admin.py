@@ -1,0 +1,239 @@
+"""Admin for the workflow: the state is read-only; transitions are offered only through
+the same services and permission checks as every other entry point."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from curation import services
+from curation.errors import WorkflowError
+from curation.models import (
+    Application,
+    CuratorAssignment,
+    Notification,
+    Profile,
+    RevisionRequest,
+    TransitionLog,
+)
+from curation.roles import Role
+
+# Which input each transition asks for, besides the comment.
+COMMENT_REQUIRED = {"request_revision": "message", "resubmit": "answer", "reject": "reason"}
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, name, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        if name in COMMENT_REQUIRED:
+            self.fields["comment"].required = True
+        if name == "assign_curators":
+            curators = (
+                get_user_model().objects.filter(groups__name=Role.CURATOR).order_by("username")
+            )
+            self.fields["curators"] = forms.ModelMultipleChoiceField(
+                queryset=curators, label=_("Curators"), widget=forms.CheckboxSelectMultiple
+            )
+            self.fields["lead"] = forms.ModelChoiceField(queryset=curators, label=_("Lead curator"))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        if self.name == "assign_curators":
+            return {
+                "curators": list(data["curators"]),
+                "lead": data["lead"],
+                "comment": data["comment"],
+            }
+        key = COMMENT_REQUIRED.get(self.name, "comment")
+        return {key: data["comment"]}
+
+
+class AssignmentInline(admin.TabularInline):
+    model = CuratorAssignment
+    fk_name = "application"
+    extra = 0
+    fields = ["curator", "is_lead", "assigned_by", "assigned_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RevisionRequestInline(admin.StackedInline):
+    model = RevisionRequest
+    extra = 0
+    fields = ["message", "requested_by", "requested_at", "answer", "answered_at", "changes"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AuditInline(admin.TabularInline):
+    model = TransitionLog
+    extra = 0
+    fields = ["at", "transition", "source", "target", "actor", "actor_role", "comment"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("audit trail")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "business_name", "region", "state", "state_changed_at", "grade"]
+    list_filter = ["state", "product__business__region", "product__category", "grade"]
+    search_fields = ["product__name", "product__business__name", "product__business__nib"]
+    list_select_related = ["product__business__region"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "state",
+        "state_changed_at",
+        "final_score",
+        "grade",
+        "rubric",
+        "packaging_checklist",
+        "created_by",
+        "created_at",
+        "previous",
+    ]
+    fields = ["product", "target_markets", *readonly_fields]
+    autocomplete_fields = ["product"]
+    filter_horizontal = ["target_markets"]
+    inlines = [AssignmentInline, RevisionRequestInline, AuditInline]
+    change_form_template = "admin/curation/application/change_form.html"
+
+    @admin.display(description=_("business"), ordering="product__business__name")
+    def business_name(self, obj):
+        return obj.product.business.name
+
+    @admin.display(description=_("region"), ordering="product__business__region__code")
+    def region(self, obj):
+        return obj.product.business.region.code
+
+    def has_add_permission(self, request):
+        # Applications are created by the MSME (application_create), never by hand.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="curation_application_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = get_object_or_404(Application, pk=object_id)
+        offered = services.offered_transitions(user=request.user, application=application)
+        extra_context = {
+            **(extra_context or {}),
+            "transitions": [
+                {"name": name, "label": services.TRANSITION_LABELS[name], "problems": problems}
+                for name, problems in offered.items()
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, pk, name):
+        application = get_object_or_404(Application.objects.with_related(), pk=pk)
+        if name not in services.SERVICES:
+            return redirect(reverse("admin:curation_application_change", args=[pk]))
+        form = TransitionForm(request.POST or None, name=name, application=application)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.SERVICES[name](
+                    application=application, by=request.user, **form.service_kwargs()
+                )
+            except WorkflowError as e:
+                for message in e.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request, _("Done: %(action)s.") % {"action": services.TRANSITION_LABELS[name]}
+                )
+                return redirect(reverse("admin:curation_application_change", args=[pk]))
+        problems = services.transition_problems(
+            user=request.user, application=application, name=name
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "application": application,
+            "form": form,
+            "label": services.TRANSITION_LABELS[name],
+            "problems": problems,
+            "title": services.TRANSITION_LABELS[name],
+        }
+        return TemplateResponse(request, "admin/curation/application/transition.html", context)
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "application", "transition", "source", "target", "actor", "actor_role"]
+    list_filter = ["transition", "target", "actor_role"]
+    search_fields = ["application__product__name", "actor__username", "comment"]
+    list_select_related = ["application__product", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "event", "application", "read_at", "emailed_at"]
+    list_filter = ["event"]
+    search_fields = ["recipient__username", "application__product__name"]
+    list_select_related = ["recipient", "application__product"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    filter_horizontal = ["regions"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class SiapEksporUserAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_filter = [*UserAdmin.list_filter, "profile__regions"]
+
+
+admin.site.site_header = _("Siap Ekspor administration")
+admin.site.site_title = _("Siap Ekspor")

@@ -1,0 +1,438 @@
+"""The application and its state machine, curator assignments, the audit trail,
+revision requests, staff profiles and in-app notifications.
+
+Transitions here only check and change fields; `curation.services` drives them inside a
+transaction with the row locked, writes the audit row and schedules notifications.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from curation import checks
+from curation import permissions as perms
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_CURATION = "in_curation", _("In curation")
+    REVISION_REQUESTED = "revision_requested", _("Revision requested")
+    PACKAGING_REVIEW = "packaging_review", _("Packaging review")
+    PACKAGING_REVISION = "packaging_revision", _("Packaging revision")
+    AWAITING_CERTIFICATION = "awaiting_certification", _("Awaiting certification")
+    CERTIFIED = "certified", _("Certified")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+FINAL_STATES = (State.CERTIFIED, State.REJECTED, State.WITHDRAWN)
+REJECTABLE_STATES = (
+    State.SUBMITTED,
+    State.IN_CURATION,
+    State.PACKAGING_REVIEW,
+    State.AWAITING_CERTIFICATION,
+)
+WITHDRAWABLE_STATES = (
+    State.DRAFT,
+    State.SUBMITTED,
+    State.REVISION_REQUESTED,
+    State.PACKAGING_REVISION,
+)
+
+
+def allowed_by(predicate):
+    """Adapt a rules predicate (user, application) to django-fsm's (instance, user)."""
+
+    def permission(instance, user):
+        return predicate.test(user, instance)
+
+    permission.predicate = predicate
+    return permission
+
+
+def unless(problems):
+    """Adapt a problems function (application -> list of messages) to a django-fsm condition."""
+
+    def condition(instance):
+        return not problems(instance)
+
+    condition.problems = problems
+    return condition
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state__in=FINAL_STATES)
+
+    def with_related(self):
+        return self.select_related(
+            "product__business__region", "product__category", "rubric", "packaging_checklist"
+        )
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("product"),
+    )
+    state = FSMField(
+        _("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True
+    )
+    target_markets = models.ManyToManyField(
+        "products.Market", related_name="applications", verbose_name=_("target markets")
+    )
+    rubric = models.ForeignKey(
+        "assessments.Rubric",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("rubric"),
+    )
+    packaging_checklist = models.ForeignKey(
+        "assessments.PackagingChecklist",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("packaging checklist"),
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name=_("started from"),
+        help_text=_("The rejected application or the certified one this renews."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
+    final_score = models.DecimalField(
+        _("final score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    grade = models.CharField(_("grade"), max_length=2, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            # One product is curated once at a time; a finished application may be
+            # followed by a new one (after a rejection, or to renew a certificate).
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=~models.Q(state__in=FINAL_STATES),
+                name="application_one_open_per_product",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(final_score__isnull=True)
+                | models.Q(final_score__gte=0, final_score__lte=100),
+                name="application_score_0_100",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "state_changed_at"], name="application_queue")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.product}"
+
+    @property
+    def business(self):
+        return self.product.business
+
+    @property
+    def is_food(self) -> bool:
+        return self.product.category.is_food
+
+    @property
+    def current_round(self):
+        return self.rounds.order_by("-number").first()
+
+    @property
+    def current_packaging_review(self):
+        return self.packaging_reviews.order_by("-number").first()
+
+    # The transitions. Each one checks and changes this row only; its permission and
+    # conditions are the single source for the UI, the API and the services.
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        permission=allowed_by(perms.can_submit),
+        conditions=[unless(checks.submit_problems)],
+    )
+    def submit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.IN_CURATION,
+        permission=allowed_by(perms.can_assign_curators),
+    )
+    def assign_curators(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_CURATION,
+        target=State.REVISION_REQUESTED,
+        permission=allowed_by(perms.can_request_revision),
+    )
+    def request_revision(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.REVISION_REQUESTED,
+        target=State.IN_CURATION,
+        permission=allowed_by(perms.can_resubmit),
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_CURATION,
+        target=State.PACKAGING_REVIEW,
+        permission=allowed_by(perms.can_pass_curation),
+        conditions=[unless(checks.pass_curation_problems)],
+    )
+    def pass_curation(self, *, total, grade):
+        self.final_score = total
+        self.grade = grade
+
+    @transition(
+        field=state,
+        source=State.PACKAGING_REVIEW,
+        target=State.PACKAGING_REVISION,
+        permission=allowed_by(perms.can_review_packaging),
+        conditions=[unless(checks.packaging_changes_problems)],
+    )
+    def request_packaging_changes(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PACKAGING_REVISION,
+        target=State.PACKAGING_REVIEW,
+        permission=allowed_by(perms.can_resubmit),
+        conditions=[unless(checks.packaging_resubmit_problems)],
+    )
+    def resubmit_packaging(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PACKAGING_REVIEW,
+        target=State.AWAITING_CERTIFICATION,
+        permission=allowed_by(perms.can_review_packaging),
+        conditions=[unless(checks.packaging_approval_problems)],
+    )
+    def approve_packaging(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_CERTIFICATION,
+        target=State.CERTIFIED,
+        permission=allowed_by(perms.can_certify),
+        conditions=[unless(checks.certify_problems)],
+    )
+    def certify(self):
+        pass
+
+    @transition(
+        field=state,
+        source=REJECTABLE_STATES,
+        target=State.REJECTED,
+        permission=allowed_by(perms.can_reject),
+    )
+    def reject(self):
+        pass
+
+    @transition(
+        field=state,
+        source=WITHDRAWABLE_STATES,
+        target=State.WITHDRAWN,
+        permission=allowed_by(perms.can_withdraw),
+    )
+    def withdraw(self):
+        pass
+
+
+class CuratorAssignment(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="curator_assignments",
+        verbose_name=_("curator"),
+    )
+    is_lead = models.BooleanField(_("lead curator"), default=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("curator assignment")
+        verbose_name_plural = _("curator assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "curator"], name="assignment_unique_curator"
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(is_lead=True),
+                name="assignment_one_lead",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.curator} → {self.application}" + (" (lead)" if self.is_lead else "")
+
+
+class RevisionRequest(models.Model):
+    """What the curators asked the MSME to fix, and the answer, with what changed between."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="revision_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("what to fix"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    snapshot = models.JSONField(
+        _("product at the request"),
+        default=dict,
+        editable=False,
+        help_text=_("Product data and documents when the request was made."),
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    changes = models.JSONField(_("what changed"), default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["application", "requested_at"]
+        verbose_name = _("revision request")
+        verbose_name_plural = _("revision requests")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.message[:60]}"
+
+
+class TransitionLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+
+class TransitionLog(models.Model):
+    """One row per transition taken; never edited or deleted through the application."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="audit_trail"
+    )
+    transition = models.CharField(_("transition"), max_length=40)
+    source = models.CharField(_("from"), max_length=30, choices=State.choices)
+    target = models.CharField(_("to"), max_length=30, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_role = models.CharField(
+        _("acting as"),
+        max_length=30,
+        blank=True,
+        help_text=_("The role the actor held for this step, shown to the MSME instead of a name."),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = TransitionLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.source} → {self.target} ({self.transition})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+
+class Profile(models.Model):
+    """What the workflow needs to know of a user: language, and for staff, regions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    regions = models.ManyToManyField(
+        "products.Region",
+        blank=True,
+        related_name="staff",
+        verbose_name=_("regions"),
+        help_text=_("Staff roles act on applications from these regions."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Notification(models.Model):
+    """An in-app notice; the e-mail with the same content is sent after commit."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(_("event"), max_length=40)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.recipient}"

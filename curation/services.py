@@ -1,0 +1,467 @@
+"""The functions that move an application through the workflow.
+
+Each public service takes keyword arguments, runs one transition in one transaction with
+the application row locked, writes exactly one audit row, and schedules its
+notifications for after the commit. A refusal raises WorkflowError with every unmet
+condition, and changes nothing.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition
+
+from assessments.models import PackagingChecklist, PackagingReview, Rubric, ScoringRound
+from curation import checks
+from curation.errors import WorkflowError
+from curation.models import (
+    Application,
+    CuratorAssignment,
+    RevisionRequest,
+    State,
+    TransitionLog,
+)
+from curation.notifications import notify
+from curation.permissions import is_lead_curator
+from curation.roles import Role
+from products.models import ConflictOfInterest, Document
+
+# The order in which the UI offers the actions, and their names for people.
+TRANSITION_LABELS = {
+    "submit": gettext_lazy("Submit for curation"),
+    "assign_curators": gettext_lazy("Assign curators"),
+    "request_revision": gettext_lazy("Request revision"),
+    "resubmit": gettext_lazy("Resubmit"),
+    "pass_curation": gettext_lazy("Pass curation"),
+    "request_packaging_changes": gettext_lazy("Request packaging changes"),
+    "resubmit_packaging": gettext_lazy("Resubmit packaging"),
+    "approve_packaging": gettext_lazy("Approve packaging"),
+    "certify": gettext_lazy("Certify"),
+    "reject": gettext_lazy("Reject"),
+    "withdraw": gettext_lazy("Withdraw"),
+}
+
+# The role a step is taken in, shown to the MSME in place of the person's name.
+ACTING_ROLE = {
+    "submit": Role.MSME,
+    "resubmit": Role.MSME,
+    "resubmit_packaging": Role.MSME,
+    "withdraw": Role.MSME,
+    "assign_curators": Role.COORDINATOR,
+    "pass_curation": Role.CURATOR,
+    "request_packaging_changes": Role.PACKAGING_REVIEWER,
+    "approve_packaging": Role.PACKAGING_REVIEWER,
+    "certify": Role.CERTIFYING_OFFICER,
+}
+REJECTING_ROLE = {
+    State.SUBMITTED: Role.COORDINATOR,
+    State.IN_CURATION: Role.CURATOR,
+    State.PACKAGING_REVIEW: Role.PACKAGING_REVIEWER,
+    State.AWAITING_CERTIFICATION: Role.CERTIFYING_OFFICER,
+}
+
+
+def _transition_meta(name: str):
+    return getattr(Application, name)._django_fsm
+
+
+def transition_problems(*, user, application: Application, name: str) -> list[str]:
+    """Why `user` cannot take transition `name` on `application` now (empty: they can)."""
+    meta = _transition_meta(name)
+    label = TRANSITION_LABELS[name]
+    transition = meta.get_transition(application.state)
+    if transition is None:
+        return [
+            _("This application is “%(state)s”; “%(action)s” is not possible now.")
+            % {"state": application.get_state_display(), "action": label}
+        ]
+    if not transition.has_perm(application, user):
+        return [_("You are not allowed to “%(action)s” this application.") % {"action": label}]
+    problems = []
+    for condition in transition.conditions:
+        problems += condition.problems(application)
+    return problems
+
+
+def available_transitions(*, user, application: Application) -> list[str]:
+    """The transitions `user` may take on `application` now: exactly what the UI and the
+    API offer. (Inputs such as a comment or the curators are asked for by the form.)"""
+    return [
+        name
+        for name in TRANSITION_LABELS
+        if not transition_problems(user=user, application=application, name=name)
+    ]
+
+
+def offered_transitions(*, user, application: Application) -> dict[str, list[str]]:
+    """The transitions `user` holds the permission for in this state, each with what still
+    blocks it: for pages that show a to-do list next to a disabled button."""
+    offered = {}
+    for name in TRANSITION_LABELS:
+        transition = _transition_meta(name).get_transition(application.state)
+        if transition is not None and transition.has_perm(application, user):
+            offered[name] = transition_problems(user=user, application=application, name=name)
+    return offered
+
+
+def _acting_role(name: str, application: Application, user) -> str:
+    if name == "request_revision":
+        return Role.CURATOR if is_lead_curator(user, application) else Role.COORDINATOR
+    if name == "reject":
+        return REJECTING_ROLE[application.state]
+    return ACTING_ROLE[name]
+
+
+def _run(
+    name: str,
+    *,
+    application: Application,
+    by,
+    comment: str = "",
+    validate: Callable[[Application], list[str]] | None = None,
+    effects: Callable[[Application], None] | None = None,
+    transition_kwargs: Callable[[Application], dict] | None = None,
+    notify_extra=(),
+) -> Application:
+    """Take one transition: lock, check, change, audit, notify after commit."""
+    seen_state = application.state
+    try:
+        with transaction.atomic():
+            # The row lock makes two people pressing the button at once run one after the
+            # other; the second then sees the new state and is told to reload.
+            locked = Application.objects.select_for_update().with_related().get(pk=application.pk)
+            if locked.state != seen_state:
+                raise _stale(locked)
+            problems = transition_problems(user=by, application=locked, name=name)
+            if not problems and validate is not None:
+                problems = validate(locked)
+            if problems:
+                raise WorkflowError(problems)
+            role = _acting_role(name, locked, by)
+            source = locked.state
+            getattr(locked, name)(**(transition_kwargs(locked) if transition_kwargs else {}))
+            locked.state_changed_at = timezone.now()
+            locked.save()
+            TransitionLog.objects.create(
+                application=locked,
+                transition=name,
+                source=source,
+                target=locked.state,
+                actor=by,
+                actor_role=role,
+                at=locked.state_changed_at,
+                comment=comment,
+            )
+            if effects is not None:
+                effects(locked)
+            notify(locked, name, source=source, actor=by, comment=comment, extra=notify_extra)
+    except ConcurrentTransition:
+        # Another process changed the state between our read and our write (SQLite, or a
+        # caller that bypassed the lock): nothing of ours was saved.
+        raise _stale(Application.objects.get(pk=application.pk)) from None
+    application.refresh_from_db()
+    return locked
+
+
+def _stale(current: Application) -> WorkflowError:
+    return WorkflowError(
+        _(
+            "This application changed while you were looking at it (it is now “%(state)s”). "
+            "Reload the page and try again."
+        )
+        % {"state": current.get_state_display()},
+        stale=True,
+    )
+
+
+def _required(text: str, message: str) -> Callable[[Application], list[str]]:
+    return lambda application: [] if (text or "").strip() else [message]
+
+
+# Creating an application (not a transition: it starts in draft).
+
+
+def application_create(*, product, by, target_markets=None, previous=None) -> Application:
+    if not product.business.memberships.filter(user=by).exists():
+        raise WorkflowError(
+            _("Only a member of %(business)s can apply for its products.")
+            % {"business": product.business}
+        )
+    rubric = Rubric.objects.filter(is_active=True).order_by("-version").first()
+    checklist = PackagingChecklist.objects.filter(is_active=True).order_by("-version").first()
+    if rubric is None or checklist is None:
+        raise WorkflowError(_("No active rubric or packaging checklist: load the reference data."))
+    with transaction.atomic():
+        if Application.objects.open().filter(product=product).exists():
+            raise WorkflowError(
+                _("%(product)s already has an application in progress.") % {"product": product}
+            )
+        application = Application.objects.create(
+            product=product,
+            rubric=rubric,
+            packaging_checklist=checklist,
+            created_by=by,
+            previous=previous,
+        )
+        markets = target_markets if target_markets is not None else product.target_markets.all()
+        application.target_markets.set(markets)
+    return application
+
+
+# The eleven transitions.
+
+
+def application_submit(*, application, by, comment: str = "") -> Application:
+    return _run("submit", application=application, by=by, comment=comment)
+
+
+def application_assign_curators(*, application, by, curators, lead, comment: str = ""):
+    curators = list(dict.fromkeys(curators))
+
+    def validate(locked):
+        return curator_problems(application=locked, curators=curators, lead=lead)
+
+    def effects(locked):
+        CuratorAssignment.objects.bulk_create(
+            CuratorAssignment(application=locked, curator=c, is_lead=(c == lead), assigned_by=by)
+            for c in curators
+        )
+        ScoringRound.objects.create(application=locked, number=1)
+
+    return _run(
+        "assign_curators",
+        application=application,
+        by=by,
+        comment=comment,
+        validate=validate,
+        effects=effects,
+        notify_extra=curators,
+    )
+
+
+def curator_problems(*, application, curators, lead) -> list[str]:
+    """What is wrong with this choice of curators for this application."""
+    problems = []
+    minimum = application.rubric.min_curators
+    if len(curators) < minimum:
+        problems.append(_("Choose at least %(count)s curators.") % {"count": minimum})
+    if lead is None or lead not in curators:
+        problems.append(_("Mark one of the chosen curators as lead."))
+    business = application.product.business
+    conflicted = set(
+        ConflictOfInterest.objects.filter(business=business, curator__in=curators).values_list(
+            "curator_id", flat=True
+        )
+    )
+    members = set(business.memberships.filter(user__in=curators).values_list("user_id", flat=True))
+    non_curators = {c.pk for c in curators} - set(
+        get_user_model()
+        .objects.filter(pk__in=[c.pk for c in curators], groups__name=Role.CURATOR)
+        .values_list("pk", flat=True)
+    )
+    for curator in curators:
+        name = curator.get_full_name() or curator.get_username()
+        if curator.pk in non_curators:
+            problems.append(_("%(name)s is not a curator.") % {"name": name})
+        if curator.pk in members:
+            problems.append(
+                _("%(name)s is a member of %(business)s and cannot curate its products.")
+                % {"name": name, "business": business}
+            )
+        if curator.pk in conflicted:
+            problems.append(
+                _("%(name)s declared a conflict of interest with %(business)s.")
+                % {"name": name, "business": business}
+            )
+    return problems
+
+
+def application_request_revision(*, application, by, message: str) -> Application:
+    def effects(locked):
+        ScoringRound.objects.filter(application=locked, closed_at__isnull=True).update(
+            closed_at=locked.state_changed_at
+        )
+        RevisionRequest.objects.create(
+            application=locked,
+            requested_by=by,
+            message=message.strip(),
+            requested_at=locked.state_changed_at,
+            snapshot=product_snapshot(locked.product),
+        )
+
+    return _run(
+        "request_revision",
+        application=application,
+        by=by,
+        comment=message.strip(),
+        validate=_required(message, _("Write what the MSME must fix.")),
+        effects=effects,
+    )
+
+
+def application_resubmit(*, application, by, answer: str) -> Application:
+    def effects(locked):
+        request = locked.revision_requests.order_by("-requested_at").first()
+        request.answer = answer.strip()
+        request.answered_at = locked.state_changed_at
+        request.changes = snapshot_changes(request.snapshot, product_snapshot(locked.product))
+        request.save(update_fields=["answer", "answered_at", "changes"])
+        number = locked.rounds.count() + 1
+        ScoringRound.objects.create(application=locked, number=number)
+
+    return _run(
+        "resubmit",
+        application=application,
+        by=by,
+        comment=answer.strip(),
+        validate=_required(answer, _("Write how you answered the revision request.")),
+        effects=effects,
+    )
+
+
+def application_pass_curation(*, application, by, comment: str = "") -> Application:
+    def kwargs(locked):
+        result = checks.curation_result(locked)
+        return {"total": result.total, "grade": result.grade["grade"]}
+
+    def effects(locked):
+        ScoringRound.objects.filter(application=locked, closed_at__isnull=True).update(
+            closed_at=locked.state_changed_at
+        )
+        _open_packaging_review(locked)
+
+    return _run(
+        "pass_curation",
+        application=application,
+        by=by,
+        comment=comment,
+        transition_kwargs=kwargs,
+        effects=effects,
+    )
+
+
+def _open_packaging_review(application):
+    number = application.packaging_reviews.count() + 1
+    PackagingReview.objects.create(
+        application=application, number=number, checklist=application.packaging_checklist
+    )
+
+
+def _close_packaging_review(application, by):
+    PackagingReview.objects.filter(application=application, closed_at__isnull=True).update(
+        closed_at=application.state_changed_at, reviewer=by
+    )
+
+
+def application_request_packaging_changes(*, application, by, comment: str = "") -> Application:
+    return _run(
+        "request_packaging_changes",
+        application=application,
+        by=by,
+        comment=comment,
+        effects=lambda locked: _close_packaging_review(locked, by),
+    )
+
+
+def application_resubmit_packaging(*, application, by, comment: str = "") -> Application:
+    return _run(
+        "resubmit_packaging",
+        application=application,
+        by=by,
+        comment=comment,
+        effects=_open_packaging_review,
+    )
+
+
+def application_approve_packaging(*, application, by, comment: str = "") -> Application:
+    return _run(
+        "approve_packaging",
+        application=application,
+        by=by,
+        comment=comment,
+        effects=lambda locked: _close_packaging_review(locked, by),
+    )
+
+
+def application_certify(*, application, by, comment: str = "") -> Application:
+    return _run("certify", application=application, by=by, comment=comment)
+
+
+def application_reject(*, application, by, reason: str) -> Application:
+    def effects(locked):
+        ScoringRound.objects.filter(application=locked, closed_at__isnull=True).update(
+            closed_at=locked.state_changed_at
+        )
+        PackagingReview.objects.filter(application=locked, closed_at__isnull=True).update(
+            closed_at=locked.state_changed_at
+        )
+
+    return _run(
+        "reject",
+        application=application,
+        by=by,
+        comment=reason.strip(),
+        validate=_required(reason, _("Write the reason for the rejection.")),
+        effects=effects,
+    )
+
+
+def application_withdraw(*, application, by, comment: str = "") -> Application:
+    return _run("withdraw", application=application, by=by, comment=comment)
+
+
+# What changed between a revision request and the answer.
+
+
+def product_snapshot(product) -> dict:
+    fields = [
+        "name",
+        "hs_code",
+        "description",
+        "materials",
+        "monthly_capacity",
+        "capacity_unit",
+        "shelf_life_days",
+        "fob_price",
+        "fob_currency",
+    ]
+    data = {f: str(getattr(product, f) if getattr(product, f) is not None else "") for f in fields}
+    data["category"] = product.category.key
+    data["target_markets"] = sorted(product.target_markets.values_list("key", flat=True))
+    data["documents"] = sorted(
+        Document.objects.filter(
+            Q(business=product.business, product__isnull=True) | Q(product=product)
+        ).values_list("sha256", flat=True)
+    )
+    return data
+
+
+def snapshot_changes(before: dict, after: dict) -> list[str]:
+    changes = [key for key in after if key != "documents" and before.get(key) != after[key]]
+    added = set(after.get("documents", [])) - set(before.get("documents", []))
+    removed = set(before.get("documents", [])) - set(after.get("documents", []))
+    if added:
+        changes.append(f"documents_added:{len(added)}")
+    if removed:
+        changes.append(f"documents_removed:{len(removed)}")
+    return changes
+
+
+SERVICES = {
+    "submit": application_submit,
+    "assign_curators": application_assign_curators,
+    "request_revision": application_request_revision,
+    "resubmit": application_resubmit,
+    "pass_curation": application_pass_curation,
+    "request_packaging_changes": application_request_packaging_changes,
+    "resubmit_packaging": application_resubmit_packaging,
+    "approve_packaging": application_approve_packaging,
+    "certify": application_certify,
+    "reject": application_reject,
+    "withdraw": application_withdraw,
+}

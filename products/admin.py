@@ -1,0 +1,108 @@
+from django.contrib import admin
+
+from products.models import (
+    Business,
+    Category,
+    ConflictOfInterest,
+    Document,
+    DocumentType,
+    Market,
+    Membership,
+    Product,
+    Region,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province"]
+    search_fields = ["code", "name", "province"]
+    list_filter = ["province"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["key", "label_id", "label_en", "kind", "plant_or_wood"]
+    list_filter = ["kind", "plant_or_wood"]
+    search_fields = ["key", "label_id", "label_en"]
+
+
+@admin.register(Market)
+class MarketAdmin(admin.ModelAdmin):
+    list_display = ["key", "name_id", "name_en", "confirmed"]
+    search_fields = ["key", "name_id", "name_en"]
+    list_filter = ["confirmed"]
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ["key", "label_en", "scope", "required_for", "expires", "number_confirmed"]
+    list_filter = ["scope", "required_for", "expires", "number_confirmed"]
+    search_fields = ["key", "label_id", "label_en"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Business)
+class BusinessAdmin(admin.ModelAdmin):
+    list_display = ["name", "nib", "region", "size", "created_at"]
+    list_filter = ["region", "size"]
+    search_fields = ["name", "nib", "npwp"]
+    list_select_related = ["region"]
+    inlines = [MembershipInline]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["kind", "number", "issued_on", "expires_on", "file", "content_type", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # Uploads go through the upload service, which checks the file's real type.
+        return False
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "business", "category", "hs_code", "updated_at"]
+    list_filter = ["category", "business__region", "target_markets"]
+    search_fields = ["name", "business__name", "hs_code"]
+    list_select_related = ["business", "category"]
+    autocomplete_fields = ["business"]
+    filter_horizontal = ["target_markets"]
+    inlines = [DocumentInline]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "number",
+        "business",
+        "product",
+        "expires_on",
+        "content_type",
+        "uploaded_at",
+    ]
+    list_filter = ["kind", "content_type", "business__region"]
+    search_fields = ["number", "business__name", "product__name", "sha256"]
+    list_select_related = ["kind", "business", "product"]
+    readonly_fields = ["file", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(admin.ModelAdmin):
+    list_display = ["curator", "business", "declared_at"]
+    search_fields = ["curator__username", "curator__email", "business__name"]
+    autocomplete_fields = ["curator", "business"]

@@ -1,0 +1,268 @@
+"""factory_boy factories, and the helpers that bring an application to a given state
+through the real services (so every test stands on a real audit trail)."""
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from assessments.services import packaging_review_save, scoresheet_save
+from curation import services
+from curation.checks import packaging_items
+from curation.roles import Role
+from products.models import (
+    Business,
+    Category,
+    Document,
+    DocumentType,
+    Market,
+    Membership,
+    Product,
+    Region,
+)
+from products.uploads import inspect_upload
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    first_name = factory.Faker("first_name")
+    password = factory.django.Password("secret-pass-123")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or []:
+            self.groups.add(Group.objects.get_or_create(name=role)[0])
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if extracted:
+            self.profile.regions.add(*extracted)
+
+
+def region(code="35.71"):
+    return Region.objects.get(code=code)
+
+
+class BusinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Business
+
+    name = factory.Sequence(lambda n: f"UMKM Maju {n}")
+    nib = factory.Sequence(lambda n: f"{9120000000000 + n}")
+    npwp = factory.Sequence(lambda n: f"{10000000000000 + n:015d}")
+    address = "Jl. Dhoho 1, Kediri"
+    region = factory.LazyFunction(region)
+    size = Business.Size.MICRO
+
+
+def make_member(business, username=None, role=Membership.Role.OWNER):
+    user = UserFactory(username=username or f"owner-{business.pk}", roles=[Role.MSME])
+    Membership.objects.create(business=business, user=user, role=role)
+    return user
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+    business = factory.SubFactory(BusinessFactory)
+    name = factory.Sequence(lambda n: f"Sambal Pecel {n}")
+    category = factory.LazyFunction(lambda: Category.objects.get(key="sauces_condiments"))
+    hs_code = "21039090"
+    description = "Peanut chili sauce for pecel, dry paste."
+    materials = "Peanuts, chili, palm sugar, garlic, kaffir lime leaf, salt"
+    monthly_capacity = Decimal("2000")
+    capacity_unit = "jars"
+    shelf_life_days = 180
+    fob_price = Decimal("2.40")
+    fob_currency = "USD"
+
+    @factory.post_generation
+    def markets(self, create, extracted, **kwargs):
+        self.target_markets.set(Market.objects.filter(key__in=extracted or ["my", "jp"]))
+
+
+def png_bytes(size=(8, 8), color=(200, 40, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+VALID_NUMBERS = {
+    "nib": "9120001234567",
+    "npwp": "01.234.567.8-901.000",
+    "pirt": "2063571010123-29",
+    "bpom_md": "MD 224513001234",
+    "halal": "ID35110000123450824",
+}
+
+
+def add_document(
+    business,
+    kind,
+    *,
+    product=None,
+    number=None,
+    expires_on=None,
+    by=None,
+    content=None,
+    uploaded_at=None,
+):
+    doc_type = DocumentType.objects.get(key=kind)
+    content = content or (png_bytes() if "photo" in kind else PDF_BYTES)
+    upload = SimpleUploadedFile("scan", content)
+    inspected = inspect_upload(upload)
+    if expires_on is None and doc_type.expires:
+        expires_on = date.today() + timedelta(days=365 * 2)
+    return Document.objects.create(
+        business=business,
+        product=product if doc_type.scope == DocumentType.Scope.PRODUCT else None,
+        kind=doc_type,
+        number=number if number is not None else VALID_NUMBERS.get(kind, ""),
+        expires_on=expires_on,
+        file=upload,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        uploaded_by=by or business.memberships.first().user,
+        uploaded_at=uploaded_at or timezone.now(),
+    )
+
+
+def complete_documents(product, by=None):
+    """Every document a food product for its markets needs, valid and current."""
+    business = product.business
+    for kind in ("nib", "npwp"):
+        add_document(business, kind, by=by)
+    kinds = ["product_photo", "packaging_photo"]
+    if product.category.is_food:
+        kinds += ["pirt", "halal"]
+    for kind in kinds:
+        add_document(business, kind, product=product, by=by)
+
+
+def score_all(application, curator, score=4, *, submit=True, recommendation="pass", overrides=None):
+    """A curator scores every criterion `score` (or per key in `overrides`)."""
+    overrides = overrides or {}
+    scores = {
+        c.key: (overrides.get(c.key, score), f"{c.key} comment by {curator.username}")
+        for c in application.rubric.criteria.all()
+    }
+    return scoresheet_save(
+        application=application,
+        curator=curator,
+        scores=scores,
+        recommendation=recommendation,
+        submit=submit,
+    )
+
+
+def review_all(application, reviewer, result="pass", *, failed=(), note="Fix the label"):
+    results = {
+        item.key: (("fail", note) if item.key in failed else (result, ""))
+        for item in packaging_items(application)
+    }
+    return packaging_review_save(application=application, reviewer=reviewer, results=results)
+
+
+# The path through the workflow to each state, as the steps taken from draft.
+PATHS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "in_curation": ["submit", "assign_curators"],
+    "revision_requested": ["submit", "assign_curators", "request_revision"],
+    "packaging_review": ["submit", "assign_curators", "score", "pass_curation"],
+    "packaging_revision": [
+        "submit",
+        "assign_curators",
+        "score",
+        "pass_curation",
+        "request_packaging_changes",
+    ],
+    "awaiting_certification": [
+        "submit",
+        "assign_curators",
+        "score",
+        "pass_curation",
+        "approve_packaging",
+    ],
+    "certified": [
+        "submit",
+        "assign_curators",
+        "score",
+        "pass_curation",
+        "approve_packaging",
+        "certify",
+    ],
+    "rejected": ["submit", "reject"],
+    "withdrawn": ["withdraw"],
+}
+
+
+def take_step(office, application, step):
+    """One step of a path, by the persona whose job it is."""
+    match step:
+        case "submit":
+            services.application_submit(application=application, by=office.msme)
+        case "assign_curators":
+            services.application_assign_curators(
+                application=application,
+                by=office.coordinator,
+                curators=[office.lead, office.curator],
+                lead=office.lead,
+            )
+        case "request_revision":
+            services.application_request_revision(
+                application=application, by=office.lead, message="Add the lab test report."
+            )
+        case "score":
+            score_all(application, office.lead)
+            score_all(application, office.curator)
+        case "pass_curation":
+            services.application_pass_curation(application=application, by=office.lead)
+        case "request_packaging_changes":
+            review_all(application, office.reviewer, failed=["origin_marking"])
+            services.application_request_packaging_changes(
+                application=application, by=office.reviewer
+            )
+        case "approve_packaging":
+            review_all(application, office.reviewer)
+            services.application_approve_packaging(application=application, by=office.reviewer)
+        case "certify":
+            services.application_certify(application=application, by=office.officer)
+        case "reject":
+            services.application_reject(
+                application=application, by=office.coordinator, reason="Not our region's product."
+            )
+        case "withdraw":
+            services.application_withdraw(application=application, by=office.msme)
+        case _:
+            raise ValueError(step)
+    application.refresh_from_db()
+    return application
+
+
+def bring_to(office, state, application=None):
+    application = application or office.new_application()
+    for step in PATHS[state]:
+        take_step(office, application, step)
+    assert application.state == state, (application.state, state)
+    return application
