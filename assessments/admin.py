@@ -13,6 +13,7 @@ from assessments.models import (
     Scoresheet,
     ScoringRound,
 )
+from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 
 class LockedWhenUsedAdmin(admin.ModelAdmin):
@@ -84,28 +85,10 @@ class PackagingChecklistAdmin(LockedWhenUsedAdmin):
     actions = ["new_version"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Scoring and review records are written by the services only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ScoreInline(admin.TabularInline):
+class ScoreInline(ReadOnlyInline):
     model = Score
-    extra = 0
     fields = ["criterion", "score", "comment"]
     readonly_fields = fields
-
-    has_add_permission = ReadOnlyAdmin.has_add_permission
-    has_change_permission = ReadOnlyAdmin.has_change_permission
-    has_delete_permission = ReadOnlyAdmin.has_delete_permission
 
 
 @admin.register(Scoresheet)
@@ -124,15 +107,10 @@ class ScoringRoundAdmin(ReadOnlyAdmin):
     search_fields = ["application__product__name"]
 
 
-class ItemResultInline(admin.TabularInline):
+class ItemResultInline(ReadOnlyInline):
     model = PackagingItemResult
-    extra = 0
     fields = ["item", "result", "note", "photo"]
     readonly_fields = fields
-
-    has_add_permission = ReadOnlyAdmin.has_add_permission
-    has_change_permission = ReadOnlyAdmin.has_change_permission
-    has_delete_permission = ReadOnlyAdmin.has_delete_permission
 
 
 @admin.register(PackagingReview)
@@ -141,3 +119,50 @@ class PackagingReviewAdmin(ReadOnlyAdmin):
     list_select_related = ["application__product", "reviewer"]
     search_fields = ["application__product__name"]
     inlines = [ItemResultInline]
+
+
+class VersionPartAdmin(admin.ModelAdmin):
+    """A criterion or checklist item is changed only while its version is unused."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.locking_version().is_used:
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Criterion)
+class CriterionAdmin(VersionPartAdmin):
+    list_display = ["key", "label_en", "rubric", "weight", "floor", "floor_applies_to"]
+    list_filter = ["rubric"]
+    search_fields = ["key", "label_id", "label_en"]
+    list_select_related = ["rubric"]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(VersionPartAdmin):
+    list_display = ["key", "label_en", "checklist", "mandatory"]
+    list_filter = ["checklist", "mandatory"]
+    search_fields = ["key", "label_id", "label_en"]
+    list_select_related = ["checklist"]
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["scoresheet", "criterion", "score"]
+    list_filter = ["criterion__key", "score"]
+    search_fields = ["scoresheet__round__application__product__name", "comment"]
+    list_select_related = [
+        "scoresheet__round__application__product",
+        "scoresheet__curator",
+        "criterion",
+    ]
+
+
+@admin.register(PackagingItemResult)
+class PackagingItemResultAdmin(ReadOnlyAdmin):
+    list_display = ["review", "item", "result"]
+    list_filter = ["result", "item__key"]
+    search_fields = ["review__application__product__name", "note"]
+    list_select_related = ["review__application__product", "item"]

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from curation import services
+from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from curation.errors import WorkflowError
 from curation.models import (
     Application,
@@ -55,16 +56,11 @@ class TransitionForm(forms.Form):
         return {key: data["comment"]}
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = CuratorAssignment
     fk_name = "application"
-    extra = 0
     fields = ["curator", "is_lead", "assigned_by", "assigned_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class RevisionRequestInline(admin.StackedInline):
@@ -78,19 +74,11 @@ class RevisionRequestInline(admin.StackedInline):
         return False
 
 
-class AuditInline(admin.TabularInline):
+class AuditInline(ReadOnlyInline):
     model = TransitionLog
-    extra = 0
     fields = ["at", "transition", "source", "target", "actor", "actor_role", "comment"]
     readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("audit trail")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)
@@ -188,35 +176,43 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "application", "transition", "source", "target", "actor", "actor_role"]
     list_filter = ["transition", "target", "actor_role"]
     search_fields = ["application__product__name", "actor__username", "comment"]
     list_select_related = ["application__product", "actor"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "event", "application", "read_at", "emailed_at"]
     list_filter = ["event"]
     search_fields = ["recipient__username", "application__product__name"]
     list_select_related = ["recipient", "application__product"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(CuratorAssignment)
+class CuratorAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "curator", "is_lead", "assigned_by", "assigned_at"]
+    list_filter = ["is_lead"]
+    search_fields = ["application__product__name", "curator__username"]
+    list_select_related = ["application__product", "curator", "assigned_by"]
+
+
+@admin.register(RevisionRequest)
+class RevisionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["application", "requested_at", "answered_at"]
+    search_fields = ["application__product__name", "message", "answer"]
+    list_select_related = ["application__product"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language", "regions"]
+    search_fields = ["user__username", "user__email"]
+    filter_horizontal = ["regions"]
 
 
 class ProfileInline(admin.StackedInline):

@@ -106,3 +106,12 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
     list_display = ["curator", "business", "declared_at"]
     search_fields = ["curator__username", "curator__email", "business__name"]
     autocomplete_fields = ["curator", "business"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "business", "role", "joined_at"]
+    list_filter = ["role", "business__region"]
+    search_fields = ["user__username", "user__email", "business__name"]
+    list_select_related = ["user", "business"]
+    autocomplete_fields = ["user", "business"]
