@@ -1,7 +1,6 @@
 """Admin for the workflow: the state is read-only; transitions are offered only through
 the same services and permission checks as every other entry point."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -13,47 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from curation import services
 from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from curation.errors import WorkflowError
+from curation.forms import TransitionForm
 from curation.models import (
     Application,
     CuratorAssignment,
     Notification,
     Profile,
     RevisionRequest,
+    StateTarget,
     TransitionLog,
 )
-from curation.roles import Role
-
-# Which input each transition asks for, besides the comment.
-COMMENT_REQUIRED = {"request_revision": "message", "resubmit": "answer", "reject": "reason"}
-
-
-class TransitionForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
-
-    def __init__(self, *args, name, application, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.name = name
-        if name in COMMENT_REQUIRED:
-            self.fields["comment"].required = True
-        if name == "assign_curators":
-            curators = (
-                get_user_model().objects.filter(groups__name=Role.CURATOR).order_by("username")
-            )
-            self.fields["curators"] = forms.ModelMultipleChoiceField(
-                queryset=curators, label=_("Curators"), widget=forms.CheckboxSelectMultiple
-            )
-            self.fields["lead"] = forms.ModelChoiceField(queryset=curators, label=_("Lead curator"))
-
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        if self.name == "assign_curators":
-            return {
-                "curators": list(data["curators"]),
-                "lead": data["lead"],
-                "comment": data["comment"],
-            }
-        key = COMMENT_REQUIRED.get(self.name, "comment")
-        return {key: data["comment"]}
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -233,3 +201,8 @@ class SiapEksporUserAdmin(UserAdmin):
 
 admin.site.site_header = _("Siap Ekspor administration")
 admin.site.site_title = _("Siap Ekspor")
+
+
+@admin.register(StateTarget)
+class StateTargetAdmin(admin.ModelAdmin):
+    list_display = ["state", "days"]

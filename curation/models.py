@@ -436,3 +436,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.recipient}"
+
+
+class StateTarget(models.Model):
+    """How many days an application should stay in a state at most; the coordinator's
+    overview flags those past it. Set by the office in the admin."""
+
+    state = models.CharField(_("state"), max_length=30, choices=State.choices, unique=True)
+    days = models.PositiveSmallIntegerField(_("target days"))
+
+    class Meta:
+        ordering = ["state"]
+        verbose_name = _("target days in a state")
+        verbose_name_plural = _("target days per state")
+
+    def __str__(self):
+        return f"{self.get_state_display()}: {self.days}"

@@ -101,12 +101,18 @@ def available_transitions(*, user, application: Application) -> list[str]:
 def offered_transitions(*, user, application: Application) -> dict[str, list[str]]:
     """The transitions `user` holds the permission for in this state, each with what still
     blocks it: for pages that show a to-do list next to a disabled button."""
-    offered = {}
-    for name in TRANSITION_LABELS:
-        transition = _transition_meta(name).get_transition(application.state)
-        if transition is not None and transition.has_perm(application, user):
-            offered[name] = transition_problems(user=user, application=application, name=name)
-    return offered
+    return {
+        name: transition_problems(user=user, application=application, name=name)
+        for name in TRANSITION_LABELS
+        if is_offered(user=user, application=application, name=name)
+    }
+
+
+def is_offered(*, user, application: Application, name: str) -> bool:
+    """Whether `name` is a step of this user's job in the application's current state
+    (its conditions may still be unmet)."""
+    transition = _transition_meta(name).get_transition(application.state)
+    return transition is not None and transition.has_perm(application, user)
 
 
 def _acting_role(name: str, application: Application, user) -> str:
@@ -168,15 +174,15 @@ def _run(
     return locked
 
 
+def stale_message(current: Application) -> str:
+    return _(
+        "This application changed while you were looking at it (it is now “%(state)s”). "
+        "Reload the page and try again."
+    ) % {"state": current.get_state_display()}
+
+
 def _stale(current: Application) -> WorkflowError:
-    return WorkflowError(
-        _(
-            "This application changed while you were looking at it (it is now “%(state)s”). "
-            "Reload the page and try again."
-        )
-        % {"state": current.get_state_display()},
-        stale=True,
-    )
+    return WorkflowError(stale_message(current), stale=True)
 
 
 def _required(text: str, message: str) -> Callable[[Application], list[str]]:

@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from curation.roles import Role
+from curation.selectors import unread_notification_count, user_roles
+
+
+def navigation(request):
+    """The signed-in user's menu, by role, and the unread notifications badge."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user_roles(user)
+    items = [(reverse("home"), _("Dashboard"), None)]
+    if Role.MSME in roles:
+        items.append((reverse("products:list"), _("My products"), None))
+    items.append((reverse("applications"), _("Applications"), None))
+    if Role.COORDINATOR in roles:
+        items.append((reverse("overview"), _("Overview"), None))
+    items.append(
+        (reverse("notifications"), _("Notifications"), unread_notification_count(user) or None)
+    )
+    items.append((reverse("account_logout"), _("Sign out"), None))
+    path = request.path
+    return {
+        "nav": [
+            {"url": url, "label": label, "badge": badge, "active": path == url}
+            for url, label, badge in items
+        ]
+    }

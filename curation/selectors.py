@@ -1,0 +1,84 @@
+"""Reading applications: who sees which, in one place, so no view can forget.
+
+Every page and API endpoint that shows an application gets it through
+`get_application_for_user` (404 for anyone who may not see it) or lists them through
+`applications_visible_to`.
+"""
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from curation.models import Application, Notification, State
+from curation.roles import Role
+from products.models import Region
+
+REGIONAL_ROLES = (
+    Role.COORDINATOR,
+    Role.PACKAGING_REVIEWER,
+    Role.CERTIFYING_OFFICER,
+    Role.REGIONAL_ADMIN,
+)
+
+
+def user_roles(user) -> set[str]:
+    """The user's role names, read once per request."""
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_siap_roles"):
+        user._siap_roles = set(user.groups.values_list("name", flat=True))
+    return user._siap_roles
+
+
+def staff_region_ids(user) -> list[int]:
+    if not hasattr(user, "_siap_regions"):
+        user._siap_regions = list(
+            Region.objects.filter(staff__user=user).values_list("pk", flat=True)
+        )
+    return user._siap_regions
+
+
+def applications_visible_to(user):
+    if not user.is_authenticated:
+        return Application.objects.none()
+    roles = user_roles(user)
+    visible = Q(product__business__memberships__user=user)
+    if roles & set(REGIONAL_ROLES):
+        visible |= Q(product__business__region__in=staff_region_ids(user))
+    if Role.CURATOR in roles:
+        visible |= Q(assignments__curator=user)
+    # A filter over a to-many join repeats rows: select the ids first.
+    ids = Application.objects.filter(visible).values("pk")
+    return Application.objects.filter(pk__in=ids).with_related()
+
+
+def get_application_for_user(user, pk) -> Application:
+    try:
+        return applications_visible_to(user).get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def state_counts(queryset) -> dict[str, int]:
+    return dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
+
+
+def work_queues(user) -> list[tuple[str, object]]:
+    """The lists waiting for this user's action, by role: (role, queryset)."""
+    roles = user_roles(user)
+    mine = applications_visible_to(user)
+    queues = []
+    if Role.COORDINATOR in roles:
+        queues.append((Role.COORDINATOR, mine.filter(state=State.SUBMITTED)))
+    if Role.CURATOR in roles:
+        queues.append(
+            (Role.CURATOR, mine.filter(state=State.IN_CURATION, assignments__curator=user))
+        )
+    if Role.PACKAGING_REVIEWER in roles:
+        queues.append((Role.PACKAGING_REVIEWER, mine.filter(state=State.PACKAGING_REVIEW)))
+    if Role.CERTIFYING_OFFICER in roles:
+        queues.append((Role.CERTIFYING_OFFICER, mine.filter(state=State.AWAITING_CERTIFICATION)))
+    return queues

@@ -1,0 +1,239 @@
+"""Pages of the workflow: dashboard, application lists and page, taking a transition,
+notifications, language. Views stay thin: load through the selectors, validate a form,
+call one service, redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.selectors import visible_curation_result
+from curation import services
+from curation.errors import WorkflowError
+from curation.forms import TransitionForm
+from curation.models import Notification, State, StateTarget
+from curation.permissions import is_business_member
+from curation.roles import Role
+from curation.selectors import (
+    applications_visible_to,
+    get_application_for_user,
+    staff_region_ids,
+    state_counts,
+    user_roles,
+    work_queues,
+)
+from curation.timeline import timeline_for
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "curation/landing.html")
+    user = request.user
+    roles = user_roles(user)
+    visible = applications_visible_to(user)
+    context = {
+        "roles": roles,
+        "queues": [
+            (Role(role).label, queue.order_by("state_changed_at")[:10], queue.count())
+            for role, queue in work_queues(user)
+        ],
+    }
+    if Role.MSME in roles:
+        mine = visible.filter(product__business__memberships__user=user).order_by(
+            "-state_changed_at"
+        )
+        context["my_applications"] = [
+            (application, next_step_for_msme(application)) for application in mine[:20]
+        ]
+        context["has_business"] = user.memberships.exists()
+    context["counts"] = state_counts(visible)
+    return render(request, "curation/dashboard.html", context)
+
+
+def next_step_for_msme(application) -> str:
+    """What the MSME must do next, in plain words."""
+    return {
+        State.DRAFT: _("Complete the product data and documents, then submit."),
+        State.SUBMITTED: _("Nothing: the office is choosing your curators."),
+        State.IN_CURATION: _("Nothing: the curators are scoring your product."),
+        State.REVISION_REQUESTED: _("Read the curators' request, fix it and resubmit."),
+        State.PACKAGING_REVIEW: _("Nothing: a reviewer is checking your packaging."),
+        State.PACKAGING_REVISION: _("Change the packaging as asked, upload new photos, resubmit."),
+        State.AWAITING_CERTIFICATION: _("Nothing: an officer is checking your dossier."),
+        State.CERTIFIED: _("Download your certificate and export dossier."),
+        State.REJECTED: _("Read the reason; you may start a new application."),
+        State.WITHDRAWN: _("Nothing: you withdrew this application."),
+    }[application.state]
+
+
+@login_required
+def application_list(request):
+    applications = applications_visible_to(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        applications = applications.filter(
+            Q(product__name__icontains=query) | Q(product__business__name__icontains=query)
+        )
+    state = request.GET.get("state", "")
+    if state in State.values:
+        applications = applications.filter(state=state)
+    page = paginate(request, applications.order_by("-state_changed_at", "-pk"))
+    return render(
+        request,
+        "curation/application_list.html",
+        {"page": page, "query": query, "state": state, "states": State.choices},
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    application = get_application_for_user(request.user, pk)
+    user = request.user
+    offered = services.offered_transitions(user=user, application=application)
+    member = is_business_member(user, application)
+    context = {
+        "application": application,
+        "is_member": member,
+        "actions": [
+            {"name": name, "label": services.TRANSITION_LABELS[name], "problems": problems}
+            for name, problems in offered.items()
+        ],
+        "timeline": timeline_for(application, viewer_is_member=member),
+        "result": visible_curation_result(user, application),
+        "next_step": next_step_for_msme(application) if member else None,
+    }
+    return render(request, "curation/application_detail.html", context)
+
+
+@login_required
+def application_transition(request, pk, name):
+    """GET: the confirmation form for one action; POST: take it through its service."""
+    if name not in services.SERVICES:
+        raise Http404
+    application = get_application_for_user(request.user, pk)
+    if not services.is_offered(user=request.user, application=application, name=name):
+        problems = services.transition_problems(
+            user=request.user, application=application, name=name
+        )
+        return render(
+            request,
+            "curation/transition_refused.html",
+            {"application": application, "problems": problems},
+            status=403,
+        )
+    form = TransitionForm(request.POST or None, name=name, application=application)
+    if request.method == "POST":
+        # The state the page was showing: a second click, or a page left open while
+        # someone else acted, must not act twice or on a state the user never saw.
+        if request.POST.get("state") != application.state:
+            messages.error(request, services.stale_message(application))
+            return redirect("application", pk=pk)
+        if form.is_valid():
+            try:
+                services.SERVICES[name](
+                    application=application, by=request.user, **form.service_kwargs()
+                )
+            except WorkflowError as e:
+                for message in e.messages:
+                    messages.error(request, message)
+                if e.stale:
+                    return redirect("application", pk=pk)
+            else:
+                messages.success(
+                    request, _("Done: %(action)s.") % {"action": services.TRANSITION_LABELS[name]}
+                )
+                return redirect("application", pk=pk)
+    return render(
+        request,
+        "curation/transition.html",
+        {
+            "application": application,
+            "name": name,
+            "label": services.TRANSITION_LABELS[name],
+            "form": form,
+            "problems": services.transition_problems(
+                user=request.user, application=application, name=name
+            ),
+        },
+    )
+
+
+@login_required
+def overview(request):
+    """Every open application of the coordinator's regions, with days in its state and
+    the ones past the office's target flagged."""
+    if Role.COORDINATOR not in user_roles(request.user):
+        raise PermissionDenied
+    applications = (
+        applications_visible_to(request.user)
+        .open()
+        .filter(product__business__region__in=staff_region_ids(request.user))
+        .order_by("state_changed_at")
+    )
+    state = request.GET.get("state", "")
+    if state in State.values:
+        applications = applications.filter(state=state)
+    targets = dict(StateTarget.objects.values_list("state", "days"))
+    page = paginate(request, applications)
+    now = timezone.now()
+    rows = []
+    for application in page:
+        days = (now - application.state_changed_at).days
+        target = targets.get(application.state)
+        rows.append((application, days, target, target is not None and days > target))
+    return render(
+        request,
+        "curation/overview.html",
+        {"page": page, "rows": rows, "state": state, "states": State.choices},
+    )
+
+
+@login_required
+def notification_list(request):
+    notices = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("application__product__business")
+        .order_by("-created_at")
+    )
+    page = paginate(request, notices)
+    return render(request, "curation/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("notifications")
+
+
+@require_POST
+def language_set(request):
+    """Switch the interface language; a signed-in user's choice is kept in their profile
+    (and used for their e-mails)."""
+    language = request.POST.get("language")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(translation.trans_real.get_languages()):
+        translation.activate(language)
+        response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+        if request.user.is_authenticated:
+            request.user.profile.language = language
+            request.user.profile.save(update_fields=["language"])
+    return response
