@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
-from curation import views
+from curation import api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,5 +19,13 @@ urlpatterns = [
     path("language/", views.language_set, name="set_language"),
     path("products/", include("products.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/applications/", api.application_list, name="api_applications"),
+    path("api/applications/<int:pk>/", api.application_detail, name="api_application"),
+    path(
+        "api/applications/<int:pk>/transitions/<str:name>/",
+        api.application_transition,
+        name="api_application_transition",
+    ),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),
 ]
