@@ -9,7 +9,7 @@ condition, and changes nothing.
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,17 +17,19 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
 
 from assessments.models import PackagingChecklist, PackagingReview, Rubric, ScoringRound
+from certificates.services import certificate_issue
 from curation import checks
 from curation.errors import WorkflowError
 from curation.models import (
     Application,
     CuratorAssignment,
+    CuratorAssignmentChange,
     RevisionRequest,
     State,
     TransitionLog,
 )
 from curation.notifications import notify
-from curation.permissions import is_lead_curator
+from curation.permissions import can_reassign_curators, is_lead_curator
 from curation.roles import Role
 from products.models import ConflictOfInterest, Document
 
@@ -152,7 +154,7 @@ def _run(
             source = locked.state
             getattr(locked, name)(**(transition_kwargs(locked) if transition_kwargs else {}))
             locked.state_changed_at = timezone.now()
-            locked.save()
+            locked.save(update_fields=["state", "state_changed_at", "final_score", "grade"])
             TransitionLog.objects.create(
                 application=locked,
                 transition=name,
@@ -202,20 +204,28 @@ def application_create(*, product, by, target_markets=None, previous=None) -> Ap
     checklist = PackagingChecklist.objects.filter(is_active=True).order_by("-version").first()
     if rubric is None or checklist is None:
         raise WorkflowError(_("No active rubric or packaging checklist: load the reference data."))
-    with transaction.atomic():
-        if Application.objects.open().filter(product=product).exists():
-            raise WorkflowError(
-                _("%(product)s already has an application in progress.") % {"product": product}
+    in_progress = WorkflowError(
+        _("%(product)s already has an application in progress.") % {"product": product}
+    )
+    if Application.objects.open().filter(product=product).exists():
+        raise in_progress
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                product=product,
+                rubric=rubric,
+                packaging_checklist=checklist,
+                created_by=by,
+                previous=previous,
             )
-        application = Application.objects.create(
-            product=product,
-            rubric=rubric,
-            packaging_checklist=checklist,
-            created_by=by,
-            previous=previous,
-        )
-        markets = target_markets if target_markets is not None else product.target_markets.all()
-        application.target_markets.set(markets)
+            markets = (
+                target_markets if target_markets is not None else product.target_markets.all()
+            )
+            application.target_markets.set(markets)
+    except IntegrityError:
+        # Two clicks at once both passed the check above; the unique constraint on one
+        # open application per product let only the first through.
+        raise in_progress from None
     return application
 
 
@@ -238,6 +248,15 @@ def application_assign_curators(*, application, by, curators, lead, comment: str
             for c in curators
         )
         ScoringRound.objects.create(application=locked, number=1)
+        _record_assignment_changes(
+            locked,
+            by=by,
+            at=locked.state_changed_at,
+            round_number=1,
+            comment=comment,
+            added=curators,
+            lead=lead,
+        )
 
     return _run(
         "assign_curators",
@@ -285,6 +304,113 @@ def curator_problems(*, application, curators, lead) -> list[str]:
                 % {"name": name, "business": business}
             )
     return problems
+
+
+def application_reassign_curators(
+    *, application, by, curators, lead, comment: str, seen_version: int | None = None
+) -> Application:
+    """Change who curates an application in curation, and who leads.
+
+    Not a transition: the state stays and the audit trail gets no row (it holds exactly
+    the transitions taken). The change is kept in `CuratorAssignmentChange` instead.
+    Like a transition it runs with the application row locked and checks the choice with
+    `curator_problems`. A removed curator loses access at once (their assignment row
+    goes), and a scoresheet they already submitted stops counting in the current round's
+    aggregate, which reads only the assigned curators' sheets. `seen_version` is the
+    `assignment_version` the page showed: a stale page or a second click is refused.
+    """
+    curators = list(dict.fromkeys(curators))
+    seen_state = application.state
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().with_related().get(pk=application.pk)
+        if locked.state != seen_state:
+            raise _stale(locked)
+        if not can_reassign_curators.test(by, locked):
+            raise WorkflowError(_("You are not allowed to change the curators of this application."))
+        if seen_version is not None and assignment_version(locked) != seen_version:
+            raise WorkflowError(
+                _(
+                    "The curators of this application changed while you were looking at it. "
+                    "Reload the page and try again."
+                ),
+                stale=True,
+            )
+        assigned = {a.curator_id: a for a in locked.assignments.all()}
+        old_lead = next((pk for pk, a in assigned.items() if a.is_lead), None)
+        problems = curator_problems(application=locked, curators=curators, lead=lead)
+        if not (comment or "").strip():
+            problems.append(_("Write why the curators change."))
+        chosen = {c.pk for c in curators}
+        if not problems and chosen == set(assigned) and lead.pk == old_lead:
+            problems.append(_("Nothing changed: choose other curators or another lead."))
+        if problems:
+            raise WorkflowError(problems)
+
+        removed = [a.curator for pk, a in assigned.items() if pk not in chosen]
+        added = [c for c in curators if c.pk not in assigned]
+        relieved = [assigned[old_lead].curator] if old_lead not in (None, lead.pk) else []
+        CuratorAssignment.objects.filter(
+            application=locked, curator__in=[c.pk for c in removed]
+        ).delete()
+        # One lead per application (a constraint): relieve the old lead before naming
+        # the new one.
+        if lead.pk != old_lead:
+            CuratorAssignment.objects.filter(application=locked, is_lead=True).update(
+                is_lead=False
+            )
+        CuratorAssignment.objects.bulk_create(
+            CuratorAssignment(application=locked, curator=c, is_lead=False, assigned_by=by)
+            for c in added
+        )
+        if lead.pk != old_lead:
+            CuratorAssignment.objects.filter(application=locked, curator=lead).update(
+                is_lead=True
+            )
+        _record_assignment_changes(
+            locked,
+            by=by,
+            at=timezone.now(),
+            round_number=locked.current_round.number,
+            comment=comment.strip(),
+            added=added,
+            removed=removed,
+            lead=lead if lead.pk != old_lead else None,
+            relieved=[c for c in relieved if c not in removed],
+        )
+        notify(locked, "curator_added", source=locked.state, actor=by, extra=added)
+        notify(locked, "curator_removed", source=locked.state, actor=by, extra=removed)
+    application.refresh_from_db()
+    return locked
+
+
+def assignment_version(application) -> int:
+    """A number that changes whenever the application's curators change: what a page
+    showing them posts back, so a stale page cannot act on curators it never saw."""
+    latest = application.assignment_history.order_by("-pk").values_list("pk", flat=True).first()
+    return latest or 0
+
+
+def _record_assignment_changes(
+    application, *, by, at, round_number, comment, added=(), removed=(), lead=None, relieved=()
+):
+    Change = CuratorAssignmentChange.Change
+    rows = [(c, Change.REMOVED) for c in removed]
+    rows += [(c, Change.LEAD_RELIEVED) for c in relieved]
+    rows += [(c, Change.ADDED) for c in added]
+    if lead is not None:
+        rows.append((lead, Change.MADE_LEAD))
+    CuratorAssignmentChange.objects.bulk_create(
+        CuratorAssignmentChange(
+            application=application,
+            curator=curator,
+            change=change,
+            round_number=round_number,
+            by=by,
+            at=at,
+            comment=comment,
+        )
+        for curator, change in rows
+    )
 
 
 def application_request_revision(*, application, by, message: str) -> Application:
@@ -395,7 +521,15 @@ def application_approve_packaging(*, application, by, comment: str = "") -> Appl
 
 
 def application_certify(*, application, by, comment: str = "") -> Application:
-    return _run("certify", application=application, by=by, comment=comment)
+    # The certificate (and its number) is issued in the certify transaction itself, so a
+    # rolled-back certification leaves no certificate and frees its number.
+    return _run(
+        "certify",
+        application=application,
+        by=by,
+        comment=comment,
+        effects=lambda locked: certificate_issue(application=locked, by=by),
+    )
 
 
 def application_reject(*, application, by, reason: str) -> Application:
