@@ -20,7 +20,7 @@ $(BIN)/.installed: requirements.lock
 install: $(BIN)/.installed messages ## Create .venv and install the locked dependencies
 
 system-packages: ## Install the Debian packages the project needs (as root)
-	apt-get update -qq && apt-get install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core graphviz poppler-utils >/dev/null
+	apt-get update -qq && apt-get install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0 graphviz poppler-utils >/dev/null
 
 messages: $(BIN)/.installed ## Compile the translations
 	$(PY) manage.py compilemessages --ignore=.venv -v0

@@ -223,6 +223,20 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # The workflow's own settings.
 CERTIFICATE_VALIDITY = timedelta(days=env_int("CERTIFICATE_VALIDITY_DAYS", 730, minimum=1))
+# The key that signs certificate PDFs: the office's certificate as PKCS#12 in production.
+# In development `manage.py create_signing_key` makes a self-signed one at the default
+# path (and the render task makes it on first use when DEBUG is on).
+SIGNING_PKCS12_PATH = Path(
+    env.str("SIGNING_PKCS12_PATH", default=str(BASE_DIR / "var" / "signing" / "development.p12"))
+)
+SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="")
+# A failed render is retried by the task this many times in all (then `issue_pending`).
+CERTIFICATE_RENDER_ATTEMPTS = env_int("CERTIFICATE_RENDER_ATTEMPTS", 5, minimum=1)
+# The public verification page: requests per client address per minute, the largest PDF a
+# visitor may upload to compare, and how many proxies in front of us add X-Forwarded-For.
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30, minimum=1)
+VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 LOGGING = {

@@ -1,0 +1,180 @@
+"""Admin for certificates: everything read-only; revocation only through the service (and
+its permission check), with a reason asked on an intermediate page."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from certificates.models import Certificate, CertificateCounter, CertificateEvent
+from certificates.services import certificate_revoke
+from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from curation.errors import WorkflowError
+from curation.roles import Role
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revocation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the public verification page and e-mailed to the business."),
+    )
+
+
+class EventInline(ReadOnlyInline):
+    model = CertificateEvent
+    fields = ["at", "kind", "actor", "detail"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "business_name",
+        "product_name",
+        "grade",
+        "issued_at",
+        "valid_until",
+        "status",
+        "verdict_today",
+        "is_ready",
+    ]
+    list_filter = ["status", "region", "year", "grade"]
+    search_fields = ["number", "business_name", "product_name"]
+    list_select_related = ["region"]
+    date_hierarchy = "issued_at"
+    actions = ["revoke"]
+    inlines = [EventInline]
+    fieldsets = [
+        (None, {"fields": ["number", "application", "region", "verification_link"]}),
+        (
+            _("What is certified"),
+            {
+                "fields": [
+                    "business_name",
+                    "product_name",
+                    "hs_code",
+                    "grade",
+                    "final_score",
+                    "markets",
+                    "officer_name",
+                    "issued_at",
+                    "valid_until",
+                ]
+            },
+        ),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "revoked_at",
+                    "revoked_by",
+                    "revocation_reason",
+                    "superseded_by",
+                    "superseded_at",
+                ]
+            },
+        ),
+        (
+            _("Signed PDF"),
+            {
+                "fields": [
+                    "download_link",
+                    "pdf_sha256",
+                    "pdf_size",
+                    "rendered_at",
+                    "render_attempts",
+                    "last_render_error",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        # Issued by the certify transition only.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        user = request.user
+        return user.is_active and user.groups.filter(name=Role.CERTIFYING_OFFICER).exists()
+
+    @admin.display(description=_("today"))
+    def verdict_today(self, obj):
+        return obj.verdict().label
+
+    @admin.display(description=_("PDF ready"), boolean=True)
+    def is_ready(self, obj):
+        return obj.is_ready
+
+    @admin.display(description=_("verification page"))
+    def verification_link(self, obj):
+        return format_html('<a href="{0}">{0}</a>', obj.verification_url)
+
+    @admin.display(description=_("signed PDF"))
+    def download_link(self, obj):
+        if not obj.is_ready:
+            return _("being prepared")
+        url = reverse("certificates:download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.download_name)
+
+    @admin.action(description=_("Revoke the selected certificates"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        form = RevokeForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            revoked = 0
+            for certificate in queryset:
+                try:
+                    certificate_revoke(
+                        certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except WorkflowError as e:
+                    for message in e.messages:
+                        messages.error(request, f"{certificate.number}: {message}")
+                else:
+                    revoked += 1
+            if revoked:
+                messages.success(
+                    request, _("Revoked %(count)d certificate(s).") % {"count": revoked}
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revoke certificates"),
+            "opts": self.model._meta,
+            "form": form,
+            "certificates": queryset,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/certificates/certificate/revoke.html", context)
+
+
+@admin.register(CertificateEvent)
+class CertificateEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "certificate", "kind", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["certificate__number", "detail"]
+    list_select_related = ["certificate", "actor"]
+    date_hierarchy = "at"
+
+
+@admin.register(CertificateCounter)
+class CertificateCounterAdmin(ReadOnlyAdmin):
+    list_display = ["region", "year", "last_serial"]
+    list_filter = ["year"]
+    list_select_related = ["region"]

@@ -1,0 +1,69 @@
+"""The certificate as a printed document: bilingual HTML rendered to PDF by WeasyPrint.
+
+Rendering reads only the certificate row (what was certified, copied at issue), so a
+certificate rendered again later would say the same thing. Nothing is fetched from the
+network: the QR code is inline SVG and the fonts come from the system (DejaVu).
+"""
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from certificates.models import Certificate
+
+# Only inline data may be loaded while rendering; anything else stops the render.
+_FETCHER_OPTIONS = {"allowed_protocols": {"data"}, "fail_on_errors": True}
+
+
+def qr_svg(url: str) -> str:
+    """The QR code for `url` as an inline SVG element (medium error correction, so a
+    creased or stamped print still scans)."""
+    qr = segno.make(url, error="m", micro=False)
+    return qr.svg_inline(scale=4, border=0, dark="#111111", omitsize=True)
+
+
+def bilingual_date(value) -> dict[str, str]:
+    result = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            result[language] = formats.date_format(value, "j F Y")
+    return result
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    region = certificate.region
+    url = certificate.verification_url
+    return {
+        "certificate": certificate,
+        "region": region,
+        "issuer_id": f"Pemerintah {region.name}",
+        "issued": bilingual_date(timezone.localdate(certificate.issued_at)),
+        "valid_until": bilingual_date(certificate.valid_until),
+        "markets_id": ", ".join(m["id"] for m in certificate.markets),
+        "markets_en": ", ".join(m["en"] for m in certificate.markets),
+        "verification_url": url,
+        # segno's own markup of our own URL: nothing a user typed.
+        "qr_svg": mark_safe(qr_svg(url)),
+    }
+
+
+def render_certificate_html(certificate: Certificate) -> str:
+    # Bilingual by layout (each label in both languages), so the active language must not
+    # change what is printed.
+    with translation.override("id"):
+        return render_to_string("pdf/certificate.html", certificate_context(certificate))
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    """The unsigned PDF."""
+    html = HTML(
+        string=render_certificate_html(certificate),
+        url_fetcher=URLFetcher(**_FETCHER_OPTIONS),
+    )
+    return html.write_pdf(
+        pdf_identifier=certificate.number.encode(),
+        custom_metadata=False,
+    )

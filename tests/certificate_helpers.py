@@ -1,0 +1,86 @@
+"""Helpers for the certificate tests: a signing key, a certified application with its
+rendered PDF, and reading a PDF back (text, QR code, signature)."""
+
+import io
+import subprocess
+import tempfile
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from django.core.management import call_command
+from PIL import Image
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from certificates.models import Certificate
+from curation import services
+
+
+def make_signing_key(directory: Path) -> Path:
+    path = Path(directory) / "test-signing.p12"
+    call_command("create_signing_key", path=str(path), verbosity=0)
+    return path
+
+
+def trusted_certificate(key_path: Path) -> asn1_x509.Certificate:
+    """The self-signed certificate made beside the key, as a validation trust root."""
+    pem = Path(key_path).with_suffix(".pem").read_bytes()
+    from cryptography import x509
+
+    der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+    return asn1_x509.Certificate.load(der)
+
+
+def certify(office, application, capture, *, render=True) -> Certificate:
+    """Certify `application` (awaiting certification) as the office's officer; with
+    `render`, run what the commit would run (the immediate task backend renders)."""
+    with capture(execute=render):
+        services.application_certify(application=application, by=office.officer)
+    return Certificate.objects.get(application=application)
+
+
+def pdf_bytes(certificate: Certificate) -> bytes:
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def signature_status(data: bytes, trust_root):
+    reader = PdfFileReader(io.BytesIO(data))
+    (signature,) = reader.embedded_signatures
+    return validate_pdf_signature(signature, ValidationContext(trust_roots=[trust_root]))
+
+
+def first_page_image(data: bytes, dpi: int = 150) -> Image.Image:
+    """The first page as an image, rendered by poppler's pdftoppm (a system package:
+    poppler-utils)."""
+    with tempfile.TemporaryDirectory() as directory:
+        source = Path(directory) / "certificate.pdf"
+        source.write_bytes(data)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(directory) / "page"),
+            ],
+            check=True,
+            timeout=60,
+        )
+        with Image.open(Path(directory) / "page.png") as image:
+            return image.convert("RGB")
