@@ -16,6 +16,7 @@ from curation.forms import TransitionForm
 from curation.models import (
     Application,
     CuratorAssignment,
+    CuratorAssignmentChange,
     Notification,
     Profile,
     RevisionRequest,
@@ -29,6 +30,14 @@ class AssignmentInline(ReadOnlyInline):
     fk_name = "application"
     fields = ["curator", "is_lead", "assigned_by", "assigned_at"]
     readonly_fields = fields
+
+
+class AssignmentHistoryInline(ReadOnlyInline):
+    model = CuratorAssignmentChange
+    fk_name = "application"
+    fields = ["at", "curator", "change", "round_number", "by", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = _("curator assignment history")
 
 
 class RevisionRequestInline(admin.StackedInline):
@@ -70,7 +79,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     fields = ["product", "target_markets", *readonly_fields]
     autocomplete_fields = ["product"]
     filter_horizontal = ["target_markets"]
-    inlines = [AssignmentInline, RevisionRequestInline, AuditInline]
+    inlines = [AssignmentInline, AssignmentHistoryInline, RevisionRequestInline, AuditInline]
     change_form_template = "admin/curation/application/change_form.html"
 
     @admin.display(description=_("business"), ordering="product__business__name")
@@ -80,6 +89,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("region"), ordering="product__business__region__code")
     def region(self, obj):
         return obj.product.business.region.code
+
+    def get_readonly_fields(self, request, obj=None):
+        # What was submitted is what the curators scored: only a draft may change here.
+        if obj is not None and obj.state != "draft":
+            return [*self.readonly_fields, "product", "target_markets"]
+        return self.readonly_fields
 
     def has_add_permission(self, request):
         # Applications are created by the MSME (application_create), never by hand.
@@ -166,6 +181,15 @@ class CuratorAssignmentAdmin(ReadOnlyAdmin):
     list_filter = ["is_lead"]
     search_fields = ["application__product__name", "curator__username"]
     list_select_related = ["application__product", "curator", "assigned_by"]
+
+
+@admin.register(CuratorAssignmentChange)
+class CuratorAssignmentChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "application", "curator", "change", "round_number", "by"]
+    list_filter = ["change"]
+    search_fields = ["application__product__name", "curator__username", "comment"]
+    list_select_related = ["application__product", "curator", "by"]
+    date_hierarchy = "at"
 
 
 @admin.register(RevisionRequest)

@@ -61,6 +61,18 @@ EVENTS = {
         _("Application withdrawn: %(product)s"),
         _("%(business)s withdrew the application for %(product)s."),
     ),
+    # Not transitions: the coordinator changed the curators during curation.
+    "curator_added": (
+        _("You are a curator for %(product)s"),
+        _(
+            "You have been added to the curators of %(product)s of %(business)s. "
+            "Score it in Siap Ekspor."
+        ),
+    ),
+    "curator_removed": (
+        _("You no longer curate %(product)s"),
+        _("The coordinator removed you from the curators of %(product)s of %(business)s."),
+    ),
 }
 
 
@@ -111,7 +123,10 @@ def recipients(application, event: str, *, source: str):
         case "resubmit_packaging":
             return _region_staff(application, Role.PACKAGING_REVIEWER)
         case "approve_packaging":
-            return _region_staff(application, Role.CERTIFYING_OFFICER)
+            # Not the application's curators: they may not certify it (separation of duties).
+            return _region_staff(application, Role.CERTIFYING_OFFICER).exclude(
+                curator_assignments__application=application
+            )
         case "request_revision" | "request_packaging_changes" | "certify" | "reject":
             return _business_members(application)
         case "withdraw":
@@ -121,6 +136,9 @@ def recipients(application, event: str, *, source: str):
                 State.REVISION_REQUESTED: _curators(application),
                 State.PACKAGING_REVISION: _region_staff(application, Role.PACKAGING_REVIEWER),
             }.get(source, get_user_model().objects.none())
+        case "curator_added" | "curator_removed":
+            # The service names them: the curators added or removed.
+            return []
     raise ValueError(f"unknown event {event}")
 
 

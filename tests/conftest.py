@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from curation import services
 from curation.roles import Role
@@ -31,6 +32,10 @@ def _fast_and_isolated(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "en"
+    # A request activates its user's language for the thread; start every test in English
+    # so one test's request cannot change the next one's messages.
+    with translation.override("en"):
+        yield
 
 
 @dataclass
