@@ -23,6 +23,8 @@ class CriterionResult:
     floor: int | None
     gate_failed: bool
     disagreement: bool
+    # The criterion's name in the language active when aggregating (for the pages).
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def aggregate(rubric, scoresheets, *, is_food: bool) -> Aggregate:
                 gate_failed=gate and mean < criterion.floor,
                 disagreement=bool(scores)
                 and max(scores) - min(scores) >= rubric.disagreement_spread,
+                label=str(criterion.label),
             )
         )
     # The default rubric's weights sum to 100, so this is sum(weight * mean) / 5 as the

@@ -4,6 +4,8 @@ Both lock the application row, like the transitions, so a scoresheet cannot be s
 into a round that a revision request is closing at the same moment.
 """
 
+import hashlib
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,22 +36,34 @@ def scoresheet_save(
     recommendation: str = "",
     comment: str = "",
     submit: bool = False,
+    seen: str | None = None,
 ) -> Scoresheet:
     """Save a curator's scores for the current round; `submit` makes them final.
 
     `scores` maps criterion keys to (score, comment). A submitted scoresheet is never
-    changed again (blind review: the others see it from then on).
+    changed again (blind review: the others see it from then on). `seen` is the
+    `scoresheet_version` the page showed: a page left open in another tab is refused
+    rather than overwrite what was saved since.
     """
     with transaction.atomic():
         locked = _lock(application, State.IN_CURATION)
         if not is_acting_curator.test(curator, locked):
             raise WorkflowError(_("You are not a curator of this application."))
         current = locked.current_round
-        sheet, _created = Scoresheet.objects.select_for_update().get_or_create(
-            round=current, curator=curator
-        )
-        if sheet.is_submitted:
+        existing = Scoresheet.objects.select_for_update().filter(round=current, curator=curator)
+        sheet = existing.first()
+        if sheet is not None and sheet.is_submitted:
             raise WorkflowError(_("You already submitted your scores for this round."), stale=True)
+        if seen is not None and seen != scoresheet_version(sheet):
+            raise WorkflowError(
+                _(
+                    "Your scoresheet was saved elsewhere (another tab?) after this page was "
+                    "loaded. Reload the page and try again."
+                ),
+                stale=True,
+            )
+        if sheet is None:
+            sheet = Scoresheet.objects.create(round=current, curator=curator)
         criteria = {c.key: c for c in locked.rubric.criteria.all()}
         problems = [
             _("Unknown criterion %(key)s.") % {"key": key} for key in scores if key not in criteria
@@ -85,17 +99,39 @@ def scoresheet_save(
     return sheet
 
 
-def packaging_review_save(*, application, reviewer, results: dict):
+def scoresheet_version(sheet) -> str:
+    """What a scoresheet page posts back to show which save it was made from."""
+    return sheet.updated_at.isoformat() if sheet is not None else ""
+
+
+def packaging_review_version(review) -> str:
+    """What a checklist page posts back: the review and a digest of its results, so a
+    page made before another save (or before a new review opened) is recognised."""
+    rows = sorted(review.results.values_list("item_id", "result", "note"))
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return f"{review.number}:{digest}"
+
+
+def packaging_review_save(*, application, reviewer, results: dict, seen: str | None = None):
     """Record the reviewer's pass / fail / not applicable and note for checklist items.
 
     `results` maps item keys to (result, note). Saving does not decide: approving or
-    requesting changes is the transition.
+    requesting changes is the transition. `seen` is the `packaging_review_version` the
+    page showed: a stale page is refused rather than overwrite another save.
     """
     with transaction.atomic():
         locked = _lock(application, State.PACKAGING_REVIEW)
         if not can_review_packaging.test(reviewer, locked):
             raise WorkflowError(_("You are not a packaging reviewer for this application."))
         review = locked.current_packaging_review
+        if seen is not None and seen != packaging_review_version(review):
+            raise WorkflowError(
+                _(
+                    "The checklist was saved by someone else after this page was loaded. "
+                    "Reload the page and try again."
+                ),
+                stale=True,
+            )
         items = {item.key: item for item in packaging_items(locked)}
         problems = [
             _("“%(key)s” is not on this product's checklist.") % {"key": key}

@@ -8,7 +8,9 @@ the pages show them as a to-do list, so a rule is written once.
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from assessments.scoring import aggregate
@@ -16,8 +18,41 @@ from products.models import Document, DocumentType
 from products.validators import validate_nib, validate_npwp
 
 
+class Problem(str):
+    """A sentence saying what is wrong, that is also a string everywhere a string is
+    expected, with `link`: where the MSME fixes it (empty when nothing on a page does)."""
+
+    link: str = ""
+
+    def __new__(cls, text, link: str = ""):
+        problem = super().__new__(cls, text)
+        problem.link = link
+        return problem
+
+
+def _link(name: str, pk, application=None, **query) -> str:
+    """The URL of the page named `name`; from an application's checklist, the page leads
+    back to the application once done."""
+    try:
+        url = reverse(name, args=[pk])
+        if application is not None and application.pk is not None:
+            query["next"] = reverse("application", args=[application.pk])
+    except NoReverseMatch:
+        return ""
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def _upload_link(document_type, application, *, preselect=True) -> str:
+    product = application.product
+    query = {"kind": document_type.key} if preselect else {}
+    if document_type.scope == DocumentType.Scope.BUSINESS:
+        return _link("products:business_document_upload", product.business_id, application, **query)
+    return _link("products:document_upload", product.pk, application, **query)
+
+
 def _product_problems(application) -> list[str]:
     product = application.product
+    edit = _link("products:edit", product.pk, application)
     problems = []
     missing = [
         label
@@ -34,21 +69,26 @@ def _product_problems(application) -> list[str]:
         missing.append(_("shelf life"))
     if missing:
         problems.append(
-            _("Complete the product data: %(fields)s.") % {"fields": ", ".join(missing)}
+            Problem(
+                _("Complete the product data: %(fields)s.") % {"fields": ", ".join(missing)}, edit
+            )
         )
     if not application.target_markets.exists():
-        problems.append(_("Choose at least one target market."))
+        problems.append(
+            Problem(_("Choose at least one target market."), edit + "#markets" if edit else "")
+        )
     return problems
 
 
 def _business_problems(application) -> list[str]:
     business = application.product.business
+    edit = _link("products:business_edit", business.pk, application)
     problems = []
     for validator, value in ((validate_nib, business.nib), (validate_npwp, business.npwp)):
         try:
             validator(value)
         except ValidationError as e:
-            problems.extend(e.messages)
+            problems.extend(Problem(message, edit) for message in e.messages)
     return problems
 
 
@@ -87,14 +127,26 @@ def document_problems(application, today=None) -> list[str]:
         names = _(" or ").join(str(t.label) for t in alternatives)
         candidates = [d for t in alternatives for d in by_kind.get(t.pk, [])]
         if not candidates:
-            problems.append(_("Upload the %(document)s.") % {"document": names})
+            problems.append(
+                Problem(
+                    _("Upload the %(document)s.") % {"document": names},
+                    # Where there is a choice (P-IRT or BPOM MD), the MSME picks the type.
+                    _upload_link(alternatives[0], application, preselect=len(alternatives) == 1),
+                )
+            )
             continue
         current = [d for d in candidates if d.is_current(today)]
         if not current:
             latest = max(candidates, key=lambda d: d.expires_on)
             problems.append(
-                _("The %(document)s expired on %(date)s: upload the current one.")
-                % {"document": latest.kind.label, "date": formats.date_format(latest.expires_on)}
+                Problem(
+                    _("The %(document)s expired on %(date)s: upload the current one.")
+                    % {
+                        "document": latest.kind.label,
+                        "date": formats.date_format(latest.expires_on),
+                    },
+                    _upload_link(latest.kind, application),
+                )
             )
             continue
         numbered = [d for d in current if d.kind.has_number]
@@ -106,8 +158,11 @@ def document_problems(application, today=None) -> list[str]:
             )
             if problem:
                 problems.append(
-                    _("The %(document)s number is not valid: %(problem)s")
-                    % {"document": document.kind.label, "problem": problem}
+                    Problem(
+                        _("The %(document)s number is not valid: %(problem)s")
+                        % {"document": document.kind.label, "problem": problem},
+                        _upload_link(document.kind, application),
+                    )
                 )
     return problems
 
@@ -125,7 +180,13 @@ def curation_result(application):
     current = application.current_round
     if current is None:
         return None
-    sheets = list(current.scoresheets.filter(submitted_at__isnull=False).prefetch_related("scores"))
+    # Only the curators assigned now count: a curator removed by a reassignment takes
+    # their already submitted scores out of the round with them.
+    sheets = list(
+        current.scoresheets.filter(
+            submitted_at__isnull=False, curator__curator_assignments__application=application
+        ).prefetch_related("scores")
+    )
     if not sheets:
         return None
     return aggregate(application.rubric, sheets, is_food=application.is_food)
@@ -227,7 +288,12 @@ def packaging_resubmit_problems(application) -> list[str]:
         uploaded_at__gt=since,
     ).exists()
     if not new_evidence:
-        return [_("Upload new packaging photos or label artwork before resubmitting.")]
+        upload = _link(
+            "products:document_upload", application.product_id, application, kind="packaging_photo"
+        )
+        return [
+            Problem(_("Upload new packaging photos or label artwork before resubmitting."), upload)
+        ]
     return []
 
 

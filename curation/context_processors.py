@@ -14,12 +14,14 @@ def navigation(request):
     items = [(reverse("home"), _("Dashboard"), None)]
     if Role.MSME in roles:
         items.append((reverse("products:list"), _("My products"), None))
+        items.append((reverse("products:business_home"), _("My business"), None))
     items.append((reverse("applications"), _("Applications"), None))
     if Role.COORDINATOR in roles:
         items.append((reverse("overview"), _("Overview"), None))
     items.append(
         (reverse("notifications"), _("Notifications"), unread_notification_count(user) or None)
     )
+    items.append((reverse("account_email"), _("Account"), None))
     items.append((reverse("account_logout"), _("Sign out"), None))
     path = request.path
     return {

@@ -305,6 +305,65 @@ class CuratorAssignment(models.Model):
         return f"{self.curator} → {self.application}" + (" (lead)" if self.is_lead else "")
 
 
+class AssignmentChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The curator assignment history is append-only.")
+
+    def delete(self):
+        raise PermissionError("The curator assignment history is append-only.")
+
+
+class CuratorAssignmentChange(models.Model):
+    """Who curated an application when: one row per curator added or removed, or made or
+    relieved as lead, by the first assignment or a later reassignment.
+
+    `CuratorAssignment` holds who curates now (what permissions and the aggregate read);
+    this is its history. It is kept apart from the audit trail because a reassignment is
+    not a transition: the audit trail holds exactly the transitions taken. Append-only.
+    """
+
+    class Change(models.TextChoices):
+        ADDED = "added", _("Added")
+        REMOVED = "removed", _("Removed")
+        MADE_LEAD = "made_lead", _("Made lead")
+        LEAD_RELIEVED = "lead_relieved", _("No longer lead")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="assignment_history"
+    )
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("curator"),
+    )
+    change = models.CharField(_("change"), max_length=20, choices=Change.choices)
+    round_number = models.PositiveSmallIntegerField(_("scoring round"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    comment = models.TextField(_("reason"), blank=True)
+
+    objects = AssignmentChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("curator assignment change")
+        verbose_name_plural = _("curator assignment history")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.curator} {self.change}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The curator assignment history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The curator assignment history is append-only.")
+
+
 class RevisionRequest(models.Model):
     """What the curators asked the MSME to fix, and the answer, with what changed between."""
 

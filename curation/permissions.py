@@ -85,6 +85,15 @@ can_reject = (
     | (_in_state("awaiting_certification") & can_certify)
 )
 
+# Changing who curates is not a transition: the coordinator does it while scoring runs.
+can_reassign_curators = _in_state("in_curation") & is_region_coordinator
+
+# The staff pages beside the application page (assessments.views).
+can_score = is_acting_curator
+can_view_curation = is_acting_curator | is_region_coordinator
+can_view_packaging_review = is_region_packaging_reviewer | is_region_coordinator
+can_view_dossier = is_region_certifying_officer | is_region_coordinator | is_regional_admin
+
 can_view_application = (
     is_business_member
     | is_region_coordinator

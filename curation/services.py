@@ -218,9 +218,7 @@ def application_create(*, product, by, target_markets=None, previous=None) -> Ap
                 created_by=by,
                 previous=previous,
             )
-            markets = (
-                target_markets if target_markets is not None else product.target_markets.all()
-            )
+            markets = target_markets if target_markets is not None else product.target_markets.all()
             application.target_markets.set(markets)
     except IntegrityError:
         # Two clicks at once both passed the check above; the unique constraint on one
@@ -286,7 +284,9 @@ def curator_problems(*, application, curators, lead) -> list[str]:
     members = set(business.memberships.filter(user__in=curators).values_list("user_id", flat=True))
     non_curators = {c.pk for c in curators} - set(
         get_user_model()
-        .objects.filter(pk__in=[c.pk for c in curators], groups__name=Role.CURATOR)
+        .objects.filter(
+            pk__in=[c.pk for c in curators], groups__name=Role.CURATOR, is_active=True
+        )
         .values_list("pk", flat=True)
     )
     for curator in curators:
@@ -326,7 +326,9 @@ def application_reassign_curators(
         if locked.state != seen_state:
             raise _stale(locked)
         if not can_reassign_curators.test(by, locked):
-            raise WorkflowError(_("You are not allowed to change the curators of this application."))
+            raise WorkflowError(
+                _("You are not allowed to change the curators of this application.")
+            )
         if seen_version is not None and assignment_version(locked) != seen_version:
             raise WorkflowError(
                 _(
@@ -355,17 +357,13 @@ def application_reassign_curators(
         # One lead per application (a constraint): relieve the old lead before naming
         # the new one.
         if lead.pk != old_lead:
-            CuratorAssignment.objects.filter(application=locked, is_lead=True).update(
-                is_lead=False
-            )
+            CuratorAssignment.objects.filter(application=locked, is_lead=True).update(is_lead=False)
         CuratorAssignment.objects.bulk_create(
             CuratorAssignment(application=locked, curator=c, is_lead=False, assigned_by=by)
             for c in added
         )
         if lead.pk != old_lead:
-            CuratorAssignment.objects.filter(application=locked, curator=lead).update(
-                is_lead=True
-            )
+            CuratorAssignment.objects.filter(application=locked, curator=lead).update(is_lead=True)
         _record_assignment_changes(
             locked,
             by=by,
@@ -421,7 +419,7 @@ def application_request_revision(*, application, by, message: str) -> Applicatio
         RevisionRequest.objects.create(
             application=locked,
             requested_by=by,
-            message=message.strip(),
+            message=(message or "").strip(),
             requested_at=locked.state_changed_at,
             snapshot=product_snapshot(locked.product),
         )
@@ -430,7 +428,7 @@ def application_request_revision(*, application, by, message: str) -> Applicatio
         "request_revision",
         application=application,
         by=by,
-        comment=message.strip(),
+        comment=(message or "").strip(),
         validate=_required(message, _("Write what the MSME must fix.")),
         effects=effects,
     )
@@ -439,7 +437,7 @@ def application_request_revision(*, application, by, message: str) -> Applicatio
 def application_resubmit(*, application, by, answer: str) -> Application:
     def effects(locked):
         request = locked.revision_requests.order_by("-requested_at").first()
-        request.answer = answer.strip()
+        request.answer = (answer or "").strip()
         request.answered_at = locked.state_changed_at
         request.changes = snapshot_changes(request.snapshot, product_snapshot(locked.product))
         request.save(update_fields=["answer", "answered_at", "changes"])
@@ -450,7 +448,7 @@ def application_resubmit(*, application, by, answer: str) -> Application:
         "resubmit",
         application=application,
         by=by,
-        comment=answer.strip(),
+        comment=(answer or "").strip(),
         validate=_required(answer, _("Write how you answered the revision request.")),
         effects=effects,
     )
@@ -545,7 +543,7 @@ def application_reject(*, application, by, reason: str) -> Application:
         "reject",
         application=application,
         by=by,
-        comment=reason.strip(),
+        comment=(reason or "").strip(),
         validate=_required(reason, _("Write the reason for the rejection.")),
         effects=effects,
     )

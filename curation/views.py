@@ -2,24 +2,29 @@
 notifications, language. Views stay thin: load through the selectors, validate a form,
 call one service, redirect."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.models import Scoresheet
 from assessments.selectors import visible_curation_result
+from curation import permissions as perms
 from curation import services
 from curation.errors import WorkflowError
-from curation.forms import TransitionForm
-from curation.models import Notification, State, StateTarget
-from curation.permissions import is_business_member
+from curation.forms import ReassignCuratorsForm, TransitionForm
+from curation.models import FINAL_STATES, CuratorAssignment, Notification, State, StateTarget
+from curation.permissions import can_reassign_curators, is_business_member
 from curation.roles import Role
 from curation.selectors import (
     applications_visible_to,
@@ -30,6 +35,8 @@ from curation.selectors import (
     work_queues,
 )
 from curation.timeline import timeline_for
+from products.models import Region
+from products.selectors import expiring_documents
 
 PAGE_SIZE = 25
 
@@ -43,11 +50,15 @@ def home(request):
         return render(request, "curation/landing.html")
     user = request.user
     roles = user_roles(user)
+    if roles <= {Role.MSME} and not user.is_staff and not user.memberships.exists():
+        # A new MSME account (or one without a business yet) registers its business, or
+        # finds there the invitation that makes it a member of one.
+        return redirect("products:business_new")
     visible = applications_visible_to(user)
     context = {
         "roles": roles,
         "queues": [
-            (Role(role).label, queue.order_by("state_changed_at")[:10], queue.count())
+            (role, Role(role).label, queue.order_by("state_changed_at")[:10], queue.count())
             for role, queue in work_queues(user)
         ],
     }
@@ -59,6 +70,7 @@ def home(request):
             (application, next_step_for_msme(application)) for application in mine[:20]
         ]
         context["has_business"] = user.memberships.exists()
+        context["expiring_documents"] = expiring_documents(user)[:10]
     context["counts"] = state_counts(visible)
     return render(request, "curation/dashboard.html", context)
 
@@ -82,6 +94,12 @@ def next_step_for_msme(application) -> str:
 @login_required
 def application_list(request):
     applications = applications_visible_to(request.user)
+    # The regions the user's applications come from: the choices of the region filter.
+    regions = list(
+        Region.objects.filter(businesses__products__applications__in=applications.values("pk"))
+        .distinct()
+        .order_by("code")
+    )
     query = request.GET.get("q", "").strip()
     if query:
         applications = applications.filter(
@@ -90,11 +108,28 @@ def application_list(request):
     state = request.GET.get("state", "")
     if state in State.values:
         applications = applications.filter(state=state)
+    region = request.GET.get("region", "")
+    if region in {r.code for r in regions}:
+        applications = applications.filter(product__business__region__code=region)
+    # ?queue=<role>: one of the dashboard's work queues, in full.
+    queue = request.GET.get("queue", "")
+    queues = dict(work_queues(request.user))
+    if queue in queues:
+        applications = applications.filter(pk__in=queues[queue].values("pk"))
     page = paginate(request, applications.order_by("-state_changed_at", "-pk"))
     return render(
         request,
         "curation/application_list.html",
-        {"page": page, "query": query, "state": state, "states": State.choices},
+        {
+            "page": page,
+            "query": query,
+            "state": state,
+            "states": State.choices,
+            "region": region,
+            "regions": regions,
+            "queue": queue,
+            "queues": [(role, Role(role).label) for role in queues],
+        },
     )
 
 
@@ -114,8 +149,37 @@ def application_detail(request, pk):
         "timeline": timeline_for(application, viewer_is_member=member),
         "result": visible_curation_result(user, application),
         "next_step": next_step_for_msme(application) if member else None,
+        "workspaces": [] if member else staff_workspaces(user, application),
+        "curators": []
+        if member
+        else list(application.assignments.select_related("curator").order_by("-is_lead", "pk")),
     }
     return render(request, "curation/application_detail.html", context)
+
+
+def staff_workspaces(user, application) -> list[tuple[str, str]]:
+    """Links to the staff pages of this application that this user may open now."""
+    state = application.state
+    links = []
+    if perms.can_score.test(user, application) and state == State.IN_CURATION:
+        links.append((reverse("assessments:scoresheet", args=[application.pk]), _("Scoresheet")))
+    if perms.can_view_curation.test(user, application) and application.rounds.exists():
+        links.append((reverse("assessments:curation", args=[application.pk]), _("Curation result")))
+    if (
+        perms.can_view_packaging_review.test(user, application)
+        and application.packaging_reviews.exists()
+    ):
+        links.append(
+            (reverse("assessments:packaging", args=[application.pk]), _("Packaging checklist"))
+        )
+    if perms.can_view_dossier.test(user, application) and state not in (
+        State.DRAFT,
+        State.WITHDRAWN,
+    ):
+        links.append((reverse("assessments:dossier", args=[application.pk]), _("Dossier")))
+    if perms.can_reassign_curators.test(user, application):
+        links.append((reverse("application_curators", args=[application.pk]), _("Change curators")))
+    return links
 
 
 @login_required
@@ -124,6 +188,11 @@ def application_transition(request, pk, name):
     if name not in services.SERVICES:
         raise Http404
     application = get_application_for_user(request.user, pk)
+    # The state the page was showing: a second click, or a page left open while someone
+    # else acted, must not act twice or on a state the user never saw.
+    if request.method == "POST" and request.POST.get("state") != application.state:
+        messages.error(request, services.stale_message(application))
+        return redirect("application", pk=pk)
     if not services.is_offered(user=request.user, application=application, name=name):
         problems = services.transition_problems(
             user=request.user, application=application, name=name
@@ -135,27 +204,21 @@ def application_transition(request, pk, name):
             status=403,
         )
     form = TransitionForm(request.POST or None, name=name, application=application)
-    if request.method == "POST":
-        # The state the page was showing: a second click, or a page left open while
-        # someone else acted, must not act twice or on a state the user never saw.
-        if request.POST.get("state") != application.state:
-            messages.error(request, services.stale_message(application))
-            return redirect("application", pk=pk)
-        if form.is_valid():
-            try:
-                services.SERVICES[name](
-                    application=application, by=request.user, **form.service_kwargs()
-                )
-            except WorkflowError as e:
-                for message in e.messages:
-                    messages.error(request, message)
-                if e.stale:
-                    return redirect("application", pk=pk)
-            else:
-                messages.success(
-                    request, _("Done: %(action)s.") % {"action": services.TRANSITION_LABELS[name]}
-                )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.SERVICES[name](
+                application=application, by=request.user, **form.service_kwargs()
+            )
+        except WorkflowError as e:
+            for message in e.messages:
+                messages.error(request, message)
+            if e.stale:
                 return redirect("application", pk=pk)
+        else:
+            messages.success(
+                request, _("Done: %(action)s.") % {"action": services.TRANSITION_LABELS[name]}
+            )
+            return redirect("application", pk=pk)
     return render(
         request,
         "curation/transition.html",
@@ -171,33 +234,134 @@ def application_transition(request, pk, name):
     )
 
 
+OPEN_STATES = [(value, label) for value, label in State.choices if value not in FINAL_STATES]
+
+
 @login_required
 def overview(request):
     """Every open application of the coordinator's regions, with days in its state and
-    the ones past the office's target flagged."""
+    the ones past the office's target (StateTarget) flagged; filtered by region, state,
+    overdue and a search. A fixed number of queries whatever the number of rows."""
     if Role.COORDINATOR not in user_roles(request.user):
         raise PermissionDenied
+    region_ids = staff_region_ids(request.user)
+    regions = list(Region.objects.filter(pk__in=region_ids).order_by("code"))
     applications = (
         applications_visible_to(request.user)
         .open()
-        .filter(product__business__region__in=staff_region_ids(request.user))
-        .order_by("state_changed_at")
+        .filter(product__business__region__in=region_ids)
+        # A coordinator never handles their own business's application.
+        .exclude(product__business__memberships__user=request.user)
     )
+    query = request.GET.get("q", "").strip()
+    if query:
+        applications = applications.filter(
+            Q(product__name__icontains=query)
+            | Q(product__business__name__icontains=query)
+            | Q(product__business__nib__icontains=query)
+        )
+    region = request.GET.get("region", "")
+    if region in {r.code for r in regions}:
+        applications = applications.filter(product__business__region__code=region)
     state = request.GET.get("state", "")
-    if state in State.values:
+    if state in dict(OPEN_STATES):
         applications = applications.filter(state=state)
     targets = dict(StateTarget.objects.values_list("state", "days"))
-    page = paginate(request, applications)
     now = timezone.now()
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        # Overdue: more whole days in the state than its target, as the rows count them.
+        late = Q(pk__in=[])
+        for target_state, days in targets.items():
+            late |= Q(state=target_state, state_changed_at__lte=now - timedelta(days=days + 1))
+        applications = applications.filter(late)
+    applications = applications.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=CuratorAssignment.objects.select_related("curator").order_by("-is_lead", "pk"),
+        )
+    ).order_by("state_changed_at", "pk")
+    page = paginate(request, applications)
     rows = []
     for application in page:
         days = (now - application.state_changed_at).days
         target = targets.get(application.state)
-        rows.append((application, days, target, target is not None and days > target))
+        rows.append(
+            {
+                "application": application,
+                "days": days,
+                "target": target,
+                "overdue": target is not None and days > target,
+                "curators": list(application.assignments.all()),
+            }
+        )
     return render(
         request,
         "curation/overview.html",
-        {"page": page, "rows": rows, "state": state, "states": State.choices},
+        {
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "region": region,
+            "regions": regions,
+            "state": state,
+            "states": OPEN_STATES,
+            "overdue_only": overdue_only,
+        },
+    )
+
+
+@login_required
+def application_curators(request, pk):
+    """The coordinator changes the curators of an application in curation (not a
+    transition: see `services.application_reassign_curators`)."""
+    application = get_application_for_user(request.user, pk)
+    if not can_reassign_curators.test(request.user, application):
+        return render(
+            request,
+            "curation/transition_refused.html",
+            {
+                "application": application,
+                "problems": [
+                    _(
+                        "Only the coordinator of the application's region can change its "
+                        "curators, and only while it is in curation."
+                    )
+                ],
+            },
+            status=403,
+        )
+    version = services.assignment_version(application)
+    form = ReassignCuratorsForm(request.POST or None, application=application, version=version)
+    if request.method == "POST":
+        if request.POST.get("state") != application.state:
+            messages.error(request, services.stale_message(application))
+            return redirect("application", pk=pk)
+        if form.is_valid():
+            try:
+                services.application_reassign_curators(
+                    application=application, by=request.user, **form.service_kwargs()
+                )
+            except WorkflowError as e:
+                for message in e.messages:
+                    messages.error(request, message)
+                if e.stale:
+                    return redirect("application", pk=pk)
+            else:
+                messages.success(request, _("The curators have been changed."))
+                return redirect("application", pk=pk)
+    current_round = application.current_round
+    sheets = {sheet.curator_id: sheet for sheet in Scoresheet.objects.filter(round=current_round)}
+    return render(
+        request,
+        "curation/reassign.html",
+        {
+            "application": application,
+            "form": form,
+            "rows": form.curator_rows(sheets),
+            "round": current_round,
+            "history": application.assignment_history.select_related("curator", "by"),
+        },
     )
 
 
