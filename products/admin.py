@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from products.models import (
     Business,
+    BusinessInvitation,
     Category,
     ConflictOfInterest,
     Document,
@@ -115,3 +116,23 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "business__name"]
     list_select_related = ["user", "business"]
     autocomplete_fields = ["user", "business"]
+
+
+@admin.register(BusinessInvitation)
+class BusinessInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "business", "created_at", "expires_at", "accepted_at", "cancelled_at"]
+    list_filter = ["business__region"]
+    search_fields = ["email", "business__name"]
+    list_select_related = ["business"]
+    # Made by the owner's invite service, which e-mails the link; the token exists only there.
+    readonly_fields = [
+        "business",
+        "email",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "accepted_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False

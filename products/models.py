@@ -6,6 +6,8 @@ the admin.
 """
 
 import re
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -241,6 +243,86 @@ class Membership(models.Model):
         return f"{self.user} @ {self.business} ({self.get_role_display()})"
 
 
+class BusinessInvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        """Not yet accepted, not cancelled and not expired: the ones whose link still works."""
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=now)
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def invitation_expiry():
+    return timezone.now() + INVITATION_VALIDITY
+
+
+# Long enough to reach someone who reads e-mail weekly, short enough that a forwarded or
+# forgotten link stops working.
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+class BusinessInvitation(models.Model):
+    """An owner's invitation to join the business as staff, answered through the link
+    e-mailed to `email`. The token is the link's secret: 256 random bits, so it cannot be
+    guessed, and it works once, until `expires_at`."""
+
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("business"),
+    )
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_invitation_token, editable=False
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), default=invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = BusinessInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("business invitation")
+        verbose_name_plural = _("business invitations")
+        indexes = [models.Index(fields=["business", "email"], name="invitation_business_email")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(cancelled_at__isnull=True),
+                name="invitation_not_accepted_and_cancelled",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.business}"
+
+    def is_pending(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now
+
+
 class Product(models.Model):
     class Currency(models.TextChoices):
         USD = "USD", "USD"
@@ -309,6 +391,11 @@ class Product(models.Model):
         super().save(*args, **kwargs)
 
 
+# How long before its expiry date a document is flagged to its business: long enough to
+# renew a P-IRT or a BPOM registration, which takes weeks.
+EXPIRY_WARNING_DAYS = 90
+
+
 def document_upload_to(instance, filename):
     # Server-made names: nothing of the uploader's file name reaches the storage.
     return server_file_name(f"documents/{instance.business_id}", filename)
@@ -319,6 +406,20 @@ class DocumentQuerySet(models.QuerySet):
         """Documents that have not expired (a document without an expiry date never does)."""
         today = today or timezone.localdate()
         return self.filter(models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today))
+
+    def not_superseded(self):
+        """Leave out a document when one of the same kind, for the same product (or the
+        same business), expires later: a renewed P-IRT makes the old one history."""
+        newer = self.model.objects.filter(
+            business=models.OuterRef("business"),
+            kind=models.OuterRef("kind"),
+            expires_on__gt=models.OuterRef("expires_on"),
+        ).filter(
+            # A kind is either a business's or a product's, so the second branch only
+            # finds business documents, whose product is empty.
+            models.Q(product=models.OuterRef("product")) | models.Q(product__isnull=True)
+        )
+        return self.exclude(models.Exists(newer))
 
 
 class Document(models.Model):
@@ -374,6 +475,22 @@ class Document(models.Model):
     def is_current(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.expires_on is None or self.expires_on >= today
+
+    def days_to_expiry(self, today=None) -> int | None:
+        """Days left until the expiry date (negative once expired), or None."""
+        if self.expires_on is None:
+            return None
+        return (self.expires_on - (today or timezone.localdate())).days
+
+    @property
+    def expiry_state(self) -> str:
+        """ "expired", "soon" (within EXPIRY_WARNING_DAYS), "current" or "" (never expires)."""
+        days = self.days_to_expiry()
+        if days is None:
+            return ""
+        if days < 0:
+            return "expired"
+        return "soon" if days <= EXPIRY_WARNING_DAYS else "current"
 
 
 class ConflictOfInterest(models.Model):

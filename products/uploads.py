@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import warnings
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import PurePath
 
 import filetype
@@ -54,7 +55,12 @@ def inspect_upload(uploaded) -> InspectedFile:
         raise ValidationError(
             _("The file is %(size)s MB; the largest accepted is %(max)s MB."),
             code="too_large",
-            params={"size": round(uploaded.size / 1_048_576, 1), "max": max_bytes // 1_048_576},
+            # The size rounded up and the limit rounded down, so a file one byte too big
+            # is never shown as the same size as the limit.
+            params={
+                "size": _megabytes(uploaded.size, ROUND_CEILING),
+                "max": _megabytes(max_bytes, ROUND_FLOOR),
+            },
         )
     if uploaded.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
@@ -78,6 +84,11 @@ def inspect_upload(uploaded) -> InspectedFile:
     uploaded.seek(0)
     uploaded.name = f"upload{ACCEPTED_TYPES[content_type]}"
     return InspectedFile(content_type=content_type, size=uploaded.size, sha256=digest.hexdigest())
+
+
+def _megabytes(size: int, rounding) -> str:
+    megabytes = (Decimal(size) / 1_048_576).quantize(Decimal("0.1"), rounding=rounding)
+    return f"{megabytes.normalize():f}"
 
 
 def _check_image(uploaded) -> None:

@@ -39,18 +39,24 @@ def validate_npwp(value: str) -> None:
     )
 
 
+# The prefixes printed before a number on a label, which an MSME may copy with it.
+_LABEL_PREFIXES = {"pirt": re.compile(r"^PIRT(NO)?"), "bpom_md": re.compile(r"^BPOMRI")}
+
+
+def _without_label_prefix(kind: str, value: str) -> str:
+    return _LABEL_PREFIXES[kind].sub("", strip_punctuation(value))
+
+
 def validate_pirt(value: str) -> None:
-    _check(
-        value,
-        r"\d{15}",
-        _("A P-IRT number has 15 digits, printed as 1234567890123-45."),
-    )
+    # Labels print "P-IRT No. 1234567890123-45".
+    if not re.fullmatch(r"\d{15}", _without_label_prefix("pirt", value)):
+        raise ValidationError(
+            _("A P-IRT number has 15 digits, printed as 1234567890123-45."), code="invalid"
+        )
 
 
 def validate_bpom_md(value: str) -> None:
-    cleaned = strip_punctuation(value)
-    cleaned = cleaned.removeprefix("BPOMRI")
-    if not re.fullmatch(r"M[DL]\d{12}", cleaned):
+    if not re.fullmatch(r"M[DL]\d{12}", _without_label_prefix("bpom_md", value)):
         raise ValidationError(
             _(
                 "A BPOM number is MD or ML followed by 12 digits, for example BPOM RI MD 123456789012."
@@ -102,7 +108,6 @@ DOCUMENT_NUMBER_VALIDATORS = {
 
 def normalize_number(kind: str, value: str) -> str:
     """The stored form of a number: digits (and letters where they belong), no punctuation."""
-    cleaned = strip_punctuation(value)
-    if kind == "bpom_md":
-        cleaned = cleaned.removeprefix("BPOMRI")
-    return cleaned
+    if kind in _LABEL_PREFIXES:
+        return _without_label_prefix(kind, value)
+    return strip_punctuation(value)

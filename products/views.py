@@ -1,14 +1,447 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages of the MSME portal: the business and its members, products, documents.
 
-from products.models import Product
+Thin views: load through products.selectors (404 for outsiders), validate a form, call
+one service from products.services, redirect. State changes only on POST.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from curation import services as workflow
+from curation.checks import document_problems
+from curation.errors import WorkflowError
+from curation.models import FINAL_STATES, Application, State
+from curation.views import paginate
+from products import selectors, services
+from products.forms import (
+    BusinessForm,
+    DocumentForm,
+    InvitationForm,
+    ProductForm,
+    form_initial_from,
+)
+from products.models import EXPIRY_WARNING_DAYS, BusinessInvitation, DocumentType, Membership
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _show_warnings(request, warnings):
+    for warning in warnings:
+        messages.warning(request, warning)
+
+
+# Businesses.
+
+
+@login_required
+def business_home(request):
+    """The "My business" menu item: the one business, a choice among several, or the
+    registration form."""
+    businesses = list(selectors.businesses_of(request.user))
+    if not businesses:
+        return redirect("products:business_new")
+    if len(businesses) == 1:
+        return redirect("products:business", pk=businesses[0].pk)
+    return render(request, "products/business_choose.html", {"businesses": businesses})
+
+
+@login_required
+def business_create(request):
+    form = BusinessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business = services.business_create(by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                _("%(business)s is registered and you are its owner. Now add your products.")
+                % {"business": business.name},
+            )
+            return redirect("products:business", pk=business.pk)
+    return render(
+        request,
+        "products/business_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "invitations": selectors.pending_invitations_for(request.user),
+            "has_business": selectors.businesses_of(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def business_detail(request, pk):
+    business = selectors.get_business_for_member(request.user, pk)
+    membership = selectors.membership_of(request.user, business)
+    documents = paginate(request, selectors.documents_of(business))
+    required = DocumentType.objects.filter(
+        scope=DocumentType.Scope.BUSINESS,
+    ).exclude(required_for=DocumentType.RequiredFor.NONE)
+    present = set(selectors.documents_of(business).current().values_list("kind_id", flat=True))
+    return render(
+        request,
+        "products/business_detail.html",
+        {
+            "business": business,
+            "is_owner": membership.role == Membership.Role.OWNER,
+            "page": documents,
+            "missing": [t for t in required if t.pk not in present],
+        },
+    )
+
+
+@login_required
+def business_edit(request, pk):
+    business = selectors.get_business_for_member(request.user, pk)
+    if not services.is_owner(request.user, business):
+        raise PermissionDenied
+    locked = services.business_locked_fields(business)
+    form = BusinessForm(request.POST or None, instance=business, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_update(business=business, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The business profile is saved."))
+            return redirect("products:business", pk=business.pk)
+    return render(request, "products/business_form.html", {"form": form, "business": business})
+
+
+@login_required
+def business_members(request, pk):
+    business = selectors.get_business_for_member(request.user, pk)
+    owner = services.is_owner(request.user, business)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                invitation = services.business_invite(
+                    business=business, email=form.cleaned_data["email"], by=request.user
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(
+                    request,
+                    _("An invitation was sent to %(email)s.") % {"email": invitation.email},
+                )
+                return redirect("products:members", pk=business.pk)
+    members = business.memberships.select_related("user").order_by("-role", "joined_at")
+    invitations = business.invitations.pending().select_related("invited_by")
+    return render(
+        request,
+        "products/members.html",
+        {
+            "business": business,
+            "is_owner": owner,
+            "page": paginate(request, members),
+            "invitations": invitations if owner else None,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk, membership_pk):
+    business = selectors.get_business_for_member(request.user, pk)
+    membership = get_object_or_404(business.memberships.select_related("user"), pk=membership_pk)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(person)s is no longer a member of %(business)s.")
+            % {"person": membership.user.email or membership.user, "business": business.name},
+        )
+    return redirect("products:members", pk=business.pk)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, pk, invitation_pk):
+    business = selectors.get_business_for_member(request.user, pk)
+    invitation = get_object_or_404(business.invitations, pk=invitation_pk)
+    services.invitation_cancel(invitation=invitation, by=request.user)
+    messages.success(
+        request, _("The invitation to %(email)s is cancelled.") % {"email": invitation.email}
+    )
+    return redirect("products:members", pk=business.pk)
+
+
+def invitation(request, token):
+    """The link in the invitation e-mail: who invites, and a button to accept (after
+    signing in or up with the invited address)."""
+    found = (
+        BusinessInvitation.objects.select_related("business", "invited_by")
+        .filter(token=token)
+        .first()
+    )
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST" and user is not None:
+        try:
+            membership = services.invitation_accept(token=token, user=user)
+        except ValidationError as e:
+            for message in e.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Welcome to %(business)s.") % {"business": membership.business.name},
+            )
+            return redirect("products:business", pk=membership.business_id)
+    problem = services.invitation_problem(found, user=user)
+    return render(
+        request,
+        "products/invitation.html",
+        {"invitation": found, "problem": problem},
+        status=404 if found is None else 200,
+    )
+
+
+# Products.
 
 
 @login_required
 def product_list(request):
-    products = (
-        Product.objects.filter(business__memberships__user=request.user)
-        .select_related("business", "category")
-        .order_by("business__name", "name")
+    if not selectors.businesses_of(request.user).exists():
+        return redirect("products:business_new")
+    products = selectors.products_of(request.user).order_by("name", "pk")
+    page = paginate(request, products)
+    today = timezone.localdate()
+    for product in page:
+        product.application_state_label = (
+            State(product.application_state).label if product.application_state else ""
+        )
+        product.expiry_days = (product.next_expiry - today).days if product.next_expiry else None
+    return render(
+        request,
+        "products/product_list.html",
+        {
+            "page": page,
+            "several_businesses": selectors.businesses_of(request.user).count() > 1,
+            "warning_days": EXPIRY_WARNING_DAYS,
+        },
     )
-    return render(request, "products/product_list.html", {"products": products})
+
+
+def _product_form(request, *, product=None):
+    businesses = list(selectors.businesses_of(request.user))
+    if not businesses:
+        return redirect("products:business_new")
+    kwargs = {"businesses": businesses, "refresh_url": request.path}
+    if product is not None:
+        kwargs["instance"] = product
+        kwargs["initial"] = {"target_markets": list(product.target_markets.all())}
+    refresh = request.method == "POST" and request.POST.get("refresh") == "category"
+    if refresh:
+        # The category changed: draw the form again for it, with what was typed and no
+        # errors yet (with htmx only the category's fields, in place).
+        kwargs["initial"] = form_initial_from(ProductForm, request.POST, **kwargs)
+        form = ProductForm(**kwargs)
+        template = (
+            "products/_category_fields.html" if request.htmx else "products/product_form.html"
+        )
+        return render(request, template, {"form": form, "product": product})
+    form = ProductForm(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if product is None:
+                business = form.cleaned_data.get("business") or businesses[0]
+                product = services.product_create(
+                    business=business, by=request.user, **form.service_kwargs()
+                )
+                messages.success(
+                    request,
+                    _("%(product)s is saved. Upload its documents, then start an application.")
+                    % {"product": product.name},
+                )
+            else:
+                services.product_update(product=product, by=request.user, **form.service_kwargs())
+                messages.success(request, _("%(product)s is saved.") % {"product": product.name})
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            return redirect(_safe_next(request, reverse("products:detail", args=[product.pk])))
+    return render(request, "products/product_form.html", {"form": form, "product": product})
+
+
+@login_required
+def product_create(request):
+    return _product_form(request)
+
+
+@login_required
+def product_edit(request, pk):
+    product = selectors.get_product_for_member(request.user, pk)
+    locking = services.product_locking_application(product)
+    if locking is not None:
+        messages.error(
+            request,
+            _(
+                "%(product)s cannot be changed while the office reviews it (application "
+                "“%(state)s”)."
+            )
+            % {"product": product.name, "state": locking.get_state_display()},
+        )
+        return redirect("products:detail", pk=product.pk)
+    return _product_form(request, product=product)
+
+
+@login_required
+def product_detail(request, pk):
+    product = selectors.get_product_for_member(request.user, pk)
+    applications = list(product.applications.order_by("-created_at"))
+    open_application = next((a for a in applications if a.state not in FINAL_STATES), None)
+    # An unsaved application answers "what would an application need" from the same
+    # rules the submit check uses.
+    needed = document_problems(Application(product=product))
+    return render(
+        request,
+        "products/product_detail.html",
+        {
+            "product": product,
+            "markets": product.target_markets.all(),
+            # The current set: a renewed document hides the one it replaces.
+            "documents": product.documents.select_related("kind").not_superseded(),
+            "applications": applications,
+            "open_application": open_application,
+            "needed": needed,
+            "locking": services.product_locking_application(product),
+        },
+    )
+
+
+@login_required
+@require_POST
+def product_apply(request, pk):
+    product = selectors.get_product_for_member(request.user, pk)
+    previous = (
+        product.applications.filter(state__in=[State.REJECTED, State.CERTIFIED])
+        .order_by("-created_at")
+        .first()
+    )
+    try:
+        application = workflow.application_create(
+            product=product, by=request.user, previous=previous
+        )
+    except WorkflowError as e:
+        for message in e.messages:
+            messages.error(request, message)
+        return redirect("products:detail", pk=product.pk)
+    messages.success(
+        request,
+        _("The application is started. Complete what the list below asks, then submit it."),
+    )
+    return redirect("application", pk=application.pk)
+
+
+# Documents.
+
+
+def _upload(request, *, business, product, template_context):
+    scope = DocumentType.Scope.PRODUCT if product else DocumentType.Scope.BUSINESS
+    max_mb = settings.UPLOAD_MAX_BYTES // 1_048_576
+    initial = {}
+    if request.GET.get("kind"):
+        initial["kind"] = DocumentType.objects.filter(key=request.GET["kind"], scope=scope).first()
+    form = DocumentForm(
+        request.POST or None, request.FILES or None, scope=scope, max_mb=max_mb, initial=initial
+    )
+    default_next = (
+        reverse("products:detail", args=[product.pk])
+        if product
+        else reverse("products:business", args=[business.pk])
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_upload(
+                business=business,
+                product=product,
+                kind=data["kind"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+                expires_on=data["expires_on"],
+                file=data["file"],
+                by=request.user,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request, _("The %(document)s is uploaded.") % {"document": document.kind.label}
+            )
+            _show_warnings(request, document.warnings)
+            return redirect(_safe_next(request, default_next))
+    return render(
+        request,
+        "products/document_form.html",
+        {
+            **template_context,
+            "form": form,
+            "next": _safe_next(request, ""),
+            "cancel": _safe_next(request, default_next),
+            "document_types": form.fields["kind"].queryset,
+        },
+    )
+
+
+@login_required
+def product_document_upload(request, pk):
+    product = selectors.get_product_for_member(request.user, pk)
+    return _upload(
+        request, business=product.business, product=product, template_context={"product": product}
+    )
+
+
+@login_required
+def business_document_upload(request, pk):
+    business = selectors.get_business_for_member(request.user, pk)
+    return _upload(
+        request, business=business, product=None, template_context={"business": business}
+    )
+
+
+@login_required
+def document_download(request, pk):
+    """Stream the file from the storage (never a public media URL) to a member of the
+    business or staff who can see one of the applications it belongs to."""
+    document = selectors.get_document_for_user(request.user, pk)
+    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
+    name = f"{document.kind.key}-{document.pk}.{extension}"
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        # PDFs are saved rather than opened in the site's origin; photos may show inline.
+        as_attachment=not document.content_type.startswith("image/"),
+        filename=name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,295 @@
+"""Forms of the MSME portal. They check and convert what was typed; the services in
+products.services decide and change."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from products.models import Business, Category, DocumentType, Market, Product
+from products.uploads import ACCEPTED_TYPES
+from products.validators import strip_punctuation, validate_hs_code
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class BusinessForm(forms.ModelForm):
+    class Meta:
+        model = Business
+        fields = ["name", "nib", "npwp", "address", "region", "size", "email", "phone"]
+        labels = {
+            "name": _("Business name"),
+            "nib": _("NIB (Business Identification Number)"),
+            "npwp": _("NPWP (tax ID)"),
+            "email": _("Business e-mail"),
+            "phone": _("Business phone"),
+        }
+        help_texts = {
+            "nib": _("13 digits, from your OSS business licence, for example 1234567890123."),
+            "npwp": _(
+                "15 digits as printed (99.999.999.9-999.999) or the 16-digit form; "
+                "dots and dashes are fine."
+            ),
+            "region": _("The regency or city where you produce: its office curates your products."),
+            "size": _("As on your NIB (micro, small or medium enterprise)."),
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "npwp": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, locked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].empty_label = _("Choose the region")
+        for name in ("nib", "npwp"):
+            # Typed as printed, with dots and dashes: the stored digits are checked.
+            field = self.fields[name]
+            field.max_length = 30
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+            field.widget.attrs["maxlength"] = "30"
+        for name in locked:
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _(
+                "Your applications are with the office of this region: ask the office to change it."
+            )
+
+    def clean_nib(self):
+        return strip_punctuation(self.cleaned_data["nib"])
+
+    def clean_npwp(self):
+        return strip_punctuation(self.cleaned_data["npwp"])
+
+    def validate_unique(self):
+        # The service checks the NIB (stored without punctuation) and says what to do
+        # about a business that is already registered.
+        pass
+
+
+class ProductForm(forms.ModelForm):
+    """The product's data. The fields and their help follow the category: food asks for
+    ingredients and shelf life and names the registrations it needs."""
+
+    target_markets = forms.ModelMultipleChoiceField(
+        queryset=Market.objects.order_by("name_en"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Target markets"),
+        help_text=_("Where you want to sell. The documents and labels checked depend on them."),
+    )
+    monthly_capacity = forms.DecimalField(
+        label=_("Monthly production capacity"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    fob_price = forms.DecimalField(
+        label=_("FOB price per unit"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Price loaded on the ship at the Indonesian port (Free On Board)."),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "category",
+            "description",
+            "hs_code",
+            "materials",
+            "shelf_life_days",
+            "monthly_capacity",
+            "capacity_unit",
+            "fob_price",
+            "fob_currency",
+            "target_markets",
+        ]
+        labels = {
+            "name": _("Product name"),
+            "capacity_unit": _("Unit of capacity"),
+            "fob_currency": _("Currency"),
+            "shelf_life_days": _("Shelf life (days)"),
+        }
+        help_texts = {
+            "description": _("What it is, how it is made and packed, for the curators and buyers."),
+            "capacity_unit": _("For example jars, kg, pieces."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "materials": forms.Textarea(attrs={"rows": 3}),
+            "hs_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, businesses=None, refresh_url=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if businesses is not None and len(businesses) > 1:
+            self.fields["business"] = forms.ModelChoiceField(
+                queryset=Business.objects.filter(pk__in=[b.pk for b in businesses]),
+                label=_("Business"),
+                empty_label=None,
+            )
+            self.order_fields(["business"])
+        # Typed as printed (2103.90.90): the stored digits are checked.
+        self.fields["hs_code"].max_length = 20
+        self.fields["hs_code"].validators = []
+        self.fields["hs_code"].widget.attrs["maxlength"] = "20"
+        self.fields["category"].queryset = Category.objects.order_by("kind", "label_en")
+        self.fields["category"].empty_label = _("Choose the category")
+        if refresh_url:
+            # With htmx, changing the category redraws only the fields that depend on it.
+            self.fields["category"].widget.attrs.update(
+                {
+                    "hx-post": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#category-fields",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                    "hx-vals": '{"refresh": "category"}',
+                }
+            )
+        self.fields["description"].required = True
+        self.fields["materials"].required = True
+        self.chosen_category = self._chosen_category()
+        if self.chosen_category is not None and self.chosen_category.is_food:
+            self.fields["materials"].label = _("Ingredients")
+            self.fields["materials"].help_text = _(
+                "In descending order of weight, as on the label; name the allergens "
+                "(peanuts, milk, wheat, soy, ...)."
+            )
+            shelf_life = self.fields["shelf_life_days"]
+            shelf_life.required = True
+            shelf_life.validators.append(MinValueValidator(1))
+            shelf_life.widget.attrs["min"] = 1
+            shelf_life.help_text = _("How many days the product keeps, unopened, from production.")
+        else:
+            self.fields["materials"].label = _("Materials")
+            self.fields["materials"].help_text = _("What the product is made of.")
+            del self.fields["shelf_life_days"]
+        headings = ", ".join(self.chosen_category.hs_headings) if self.chosen_category else ""
+        hs_help = _("6 to 10 digits; Indonesian tariff lines have 8, for example 2103.90.90.")
+        if headings:
+            hs_help = _("Usual HS headings for %(category)s: %(headings)s. ") % {
+                "category": self.chosen_category.label,
+                "headings": headings,
+            } + str(hs_help)
+        self.fields["hs_code"].help_text = hs_help
+
+    def _chosen_category(self) -> Category | None:
+        """The category the form is about: the one just chosen, else the saved one."""
+        field = self.fields["category"]
+        raw = self.data.get(self.add_prefix("category")) if self.is_bound else None
+        if raw is None:
+            raw = self.initial.get("category")
+        if isinstance(raw, Category):
+            return raw
+        if raw:
+            try:
+                return field.queryset.get(pk=raw)
+            except (Category.DoesNotExist, ValueError, TypeError):
+                return None
+        return self.instance.category if self.instance.category_id else None
+
+    def required_documents(self) -> list[list[DocumentType]]:
+        """The documents a product of the chosen category needs (each entry: the types
+        that satisfy it), from the same rule the submit check uses."""
+        if self.chosen_category is None:
+            return []
+        from curation.checks import required_document_types
+        from curation.models import Application
+
+        return required_document_types(Application(product=Product(category=self.chosen_category)))
+
+    def clean_hs_code(self):
+        value = self.cleaned_data["hs_code"]
+        if value:
+            validate_hs_code(value)
+        return strip_punctuation(value)
+
+    def clean(self):
+        data = super().clean()
+        capacity, unit = data.get("monthly_capacity"), (data.get("capacity_unit") or "").strip()
+        if capacity and not unit:
+            self.add_error("capacity_unit", _("Say what the capacity is counted in."))
+        if unit and not capacity and "monthly_capacity" not in self.errors:
+            self.add_error("monthly_capacity", _("Enter how many you can make in a month."))
+        return data
+
+    def _post_clean(self):
+        # The product is saved by products.services.product_create/product_update, which
+        # validate the model; the form only checks what was typed.
+        pass
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("business", None)
+        return data
+
+
+def form_initial_from(form_class, data, **kwargs) -> dict:
+    """What was typed, as initial values of an unbound form: for re-drawing a form after a
+    change of category without showing errors for fields the user has not reached."""
+    fields = form_class(**kwargs).fields
+    initial = {}
+    for name, field in fields.items():
+        if name not in data:
+            continue
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            initial[name] = data.getlist(name)
+        else:
+            initial[name] = data.get(name)
+    # A category-specific field (shelf life) is not in the base form's fields.
+    for name in ("shelf_life_days", "category"):
+        if name in data:
+            initial[name] = data.get(name)
+    return initial
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ModelChoiceField(queryset=DocumentType.objects.none(), label=_("Document"))
+    number = forms.CharField(
+        label=_("Number"),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "As printed on the document; dots, dashes and spaces are fine. "
+            "Photos and lab reports have none."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_WIDGET)
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Leave empty if it does not expire. We remind you before it does."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG, PNG or WebP, up to %(mb)s MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_TYPES)}),
+    )
+
+    def __init__(self, *args, scope, max_mb, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = DocumentType.objects.filter(scope=scope).order_by("label_en")
+        self.fields["kind"].empty_label = _("Choose the document")
+        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": max_mb}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the person to invite"),
+        help_text=_("They receive a link that works once, for seven days."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )

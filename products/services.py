@@ -1,0 +1,451 @@
+"""The functions that change businesses, their members, products and documents.
+
+Each takes keyword arguments and the acting user (`by`), checks that the user may do it,
+and raises `ValidationError` with messages for the person at the keyboard when the input
+is not acceptable (field errors as a dict, so a form can show each by its input), or
+`PermissionDenied` when the user is not allowed at all. A refusal changes nothing and
+stores no file. E-mails go out only after the commit.
+"""
+
+import calendar
+import re
+from datetime import date
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from curation.models import Application, State
+from curation.roles import Role
+from products.models import (
+    Business,
+    BusinessInvitation,
+    Document,
+    DocumentType,
+    Membership,
+    Product,
+)
+from products.tasks import send_invitation_email
+from products.uploads import inspect_upload
+from products.validators import normalize_number, strip_punctuation
+
+# While the office works on an application, the product it describes stays as submitted:
+# the MSME changes it in draft or when asked to (revision, packaging revision).
+LOCKED_STATES = (
+    State.SUBMITTED,
+    State.IN_CURATION,
+    State.PACKAGING_REVIEW,
+    State.AWAITING_CERTIFICATION,
+)
+# The states in which an application's target markets follow the product's.
+MARKETS_FOLLOW_PRODUCT = (State.DRAFT, State.REVISION_REQUESTED)
+
+
+def is_member(user, business) -> bool:
+    return user.is_authenticated and business.memberships.filter(user=user).exists()
+
+
+def is_owner(user, business) -> bool:
+    return (
+        user.is_authenticated
+        and business.memberships.filter(user=user, role=Membership.Role.OWNER).exists()
+    )
+
+
+def _require_member(user, business):
+    if not is_member(user, business):
+        raise PermissionDenied(
+            _("Only members of %(business)s can do this.") % {"business": business}
+        )
+
+
+def _require_owner(user, business):
+    if not is_owner(user, business):
+        raise PermissionDenied(
+            _("Only the owner of %(business)s can do this.") % {"business": business}
+        )
+
+
+def _join_msme_group(user):
+    user.groups.add(Group.objects.get_or_create(name=Role.MSME)[0])
+
+
+# Businesses.
+
+BUSINESS_FIELDS = ("name", "nib", "npwp", "address", "region", "size", "email", "phone")
+
+
+def _nib_taken_message(nib: str) -> str:
+    return _(
+        "A business with NIB %(nib)s is already registered. Ask its owner to invite you "
+        "from its members page."
+    ) % {"nib": nib}
+
+
+def _save_business(business: Business):
+    business.nib = strip_punctuation(business.nib)
+    business.npwp = strip_punctuation(business.npwp)
+    try:
+        business.full_clean(validate_unique=False)
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+    taken = Business.objects.filter(nib=business.nib).exclude(pk=business.pk).exists()
+    if taken:
+        raise ValidationError({"nib": _nib_taken_message(business.nib)})
+    try:
+        with transaction.atomic():
+            business.save()
+    except IntegrityError:
+        # Another registration with the same NIB won the race between check and insert.
+        raise ValidationError({"nib": _nib_taken_message(business.nib)}) from None
+
+
+def business_create(*, by, **fields) -> Business:
+    """Register a business; `by` becomes its owner (and an MSME member if not yet)."""
+    business = Business(
+        **{name: value for name, value in fields.items() if name in BUSINESS_FIELDS}
+    )
+    with transaction.atomic():
+        _save_business(business)
+        Membership.objects.create(business=business, user=by, role=Membership.Role.OWNER)
+        _join_msme_group(by)
+    return business
+
+
+def business_locked_fields(business) -> set[str]:
+    """Fields the owner may no longer change: the region decides which office handles
+    the applications, and the NIB identifies the business to it; once an application has
+    left the draft they are changed by the office (in the admin)."""
+    started = Application.objects.filter(product__business=business).exclude(state=State.DRAFT)
+    return {"nib", "region"} if started.exists() else set()
+
+
+def business_update(*, business, by, **fields) -> Business:
+    _require_owner(by, business)
+    locked = business_locked_fields(business)
+    for name, value in fields.items():
+        if name in BUSINESS_FIELDS and name not in locked:
+            setattr(business, name, value)
+    with transaction.atomic():
+        _save_business(business)
+    return business
+
+
+# Members and invitations.
+
+
+def business_invite(*, business, email: str, by) -> BusinessInvitation:
+    """Invite `email` to join as staff; the link is e-mailed after the commit. A new
+    invitation to the same address replaces a pending one (only the newest link works)."""
+    _require_owner(by, business)
+    email = email.strip().lower()
+    if business.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of %(business)s.")
+                % {"email": email, "business": business}
+            }
+        )
+    with transaction.atomic():
+        now = timezone.now()
+        business.invitations.pending(now).filter(email__iexact=email).update(cancelled_at=now)
+        invitation = BusinessInvitation.objects.create(
+            business=business, email=email, invited_by=by, created_at=now
+        )
+        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    return invitation
+
+
+def invitation_problem(invitation, *, user=None, now=None) -> str | None:
+    """Why this invitation cannot be accepted (by `user`), or None."""
+    now = now or timezone.now()
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you copied all of it.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used.")
+    if invitation.cancelled_at is not None:
+        return _("This invitation was cancelled. Ask the owner of %(business)s for a new one.") % {
+            "business": invitation.business
+        }
+    if invitation.expires_at <= now:
+        return _(
+            "This invitation expired on %(date)s. Ask the owner of %(business)s for a new one."
+        ) % {
+            "date": formats.date_format(timezone.localtime(invitation.expires_at)),
+            "business": invitation.business,
+        }
+    if user is not None:
+        if not _has_verified_email(user, invitation.email):
+            return _(
+                "This invitation was sent to %(email)s. Sign in with that address, or add it "
+                "to your account's e-mail addresses and verify it, then open the link again."
+            ) % {"email": invitation.email}
+        if invitation.business.memberships.filter(user=user).exists():
+            return _("You are already a member of %(business)s.") % {
+                "business": invitation.business
+            }
+    return None
+
+
+def _has_verified_email(user, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def invitation_accept(*, token: str, user) -> Membership:
+    """`user` joins the invitation's business as staff. The link works once: the row lock
+    makes a double click (or two people with a forwarded link) succeed once."""
+    with transaction.atomic():
+        invitation = (
+            BusinessInvitation.objects.select_for_update()
+            .select_related("business")
+            .filter(token=token)
+            .first()
+        )
+        problem = invitation_problem(invitation, user=user)
+        if problem:
+            raise ValidationError(problem)
+        membership = Membership.objects.create(
+            business=invitation.business, user=user, role=Membership.Role.STAFF
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        _join_msme_group(user)
+    return membership
+
+
+def invitation_cancel(*, invitation, by) -> BusinessInvitation:
+    _require_owner(by, invitation.business)
+    if invitation.is_pending():
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+    return invitation
+
+
+def membership_remove(*, membership, by) -> None:
+    """The owner removes a staff member. Owners are not removed here (nobody would be
+    left to manage the members); the office does that in the admin."""
+    _require_owner(by, membership.business)
+    if membership.role == Membership.Role.OWNER:
+        raise ValidationError(_("An owner cannot be removed from the members page."))
+    membership.delete()
+
+
+# Products.
+
+PRODUCT_FIELDS = (
+    "name",
+    "category",
+    "hs_code",
+    "description",
+    "materials",
+    "monthly_capacity",
+    "capacity_unit",
+    "shelf_life_days",
+    "fob_price",
+    "fob_currency",
+)
+
+
+def product_locking_application(product):
+    """The application that keeps the product from being changed now, or None."""
+    return product.applications.filter(state__in=LOCKED_STATES).first()
+
+
+def _save_product(product: Product, fields: dict, target_markets):
+    for name in PRODUCT_FIELDS:
+        if name in fields:
+            setattr(product, name, fields[name])
+    if not product.category.is_food:
+        # Shelf life is asked of food only; a product moved out of food keeps none.
+        product.shelf_life_days = None
+    product.hs_code = strip_punctuation(product.hs_code)
+    try:
+        product.full_clean()
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+    product.save()
+    product.target_markets.set(target_markets)
+    # A draft (or an application being revised) is for the markets the product names now.
+    for application in product.applications.filter(state__in=MARKETS_FOLLOW_PRODUCT):
+        application.target_markets.set(target_markets)
+
+
+def product_create(*, business, by, target_markets=(), **fields) -> Product:
+    _require_member(by, business)
+    product = Product(business=business)
+    with transaction.atomic():
+        _save_product(product, fields, target_markets)
+    return product
+
+
+def product_update(*, product, by, target_markets=(), **fields) -> Product:
+    _require_member(by, product.business)
+    with transaction.atomic():
+        # The lock keeps a submit from slipping in between the check and the change.
+        list(Application.objects.select_for_update().filter(product=product).values("pk"))
+        locking = product_locking_application(product)
+        if locking is not None:
+            raise ValidationError(
+                _(
+                    "%(product)s cannot be changed while the office reviews it (application "
+                    "“%(state)s”). Wait for a revision request, or withdraw the application."
+                )
+                % {"product": product.name, "state": locking.get_state_display()}
+            )
+        _save_product(product, fields, target_markets)
+    return product
+
+
+# Documents.
+
+
+def number_warning(kind: DocumentType, number: str) -> str | None:
+    """A doubt about a number whose format is not confirmed (accepted, but worth a look)."""
+    if not number or not kind.number_pattern or kind.number_confirmed:
+        return None
+    if re.fullmatch(kind.number_pattern, normalize_number(kind.key, number)):
+        return None
+    return _(
+        "The number %(number)s does not have the usual format of a %(document)s. It was "
+        "accepted because that format is not confirmed: check it against the document."
+    ) % {"number": number, "document": kind.label}
+
+
+def _add_years(day: date, years: int) -> date:
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def document_upload(
+    *,
+    business,
+    product=None,
+    kind: DocumentType,
+    number: str = "",
+    issued_on: date | None = None,
+    expires_on: date | None = None,
+    file,
+    by,
+) -> Document:
+    """Store one document of `business` (and `product` for a product document).
+
+    The file's type is decided from its content, its name made by the server, and it is
+    written through the storage API only once everything else has been checked. Returns
+    the Document; `document.warnings` lists what was accepted but deserves a second look.
+    """
+    _require_member(by, business)
+    errors: dict[str, list[str]] = {}
+    warnings: list[str] = []
+    today = timezone.localdate()
+
+    if kind.scope == DocumentType.Scope.BUSINESS:
+        product = None
+    elif product is None:
+        errors.setdefault("kind", []).append(
+            _("A %(document)s belongs to a product: upload it from the product's page.")
+            % {"document": kind.label}
+        )
+    elif product.business_id != business.pk:
+        raise PermissionDenied(_("This product belongs to another business."))
+
+    number = (number or "").strip()
+    if not kind.has_number:
+        number = ""
+    elif not number:
+        errors.setdefault("number", []).append(
+            _("Enter the number printed on the %(document)s.") % {"document": kind.label}
+        )
+    else:
+        problem = kind.number_problem(number)
+        if problem:
+            errors.setdefault("number", []).append(problem)
+        elif warning := number_warning(kind, number):
+            warnings.append(warning)
+        elif kind.key in ("nib", "npwp") and (
+            normalize_number(kind.key, number) != getattr(business, kind.key)
+        ):
+            # Accepted (the profile may be the one that is wrong), but worth a look.
+            warnings.append(
+                _(
+                    "The number on this %(document)s is not the one in the business "
+                    "profile (%(profile)s). Check which one is right."
+                )
+                % {"document": kind.label, "profile": getattr(business, kind.key)}
+            )
+
+    if issued_on and issued_on > today:
+        errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))
+    if expires_on is None and kind.expires and issued_on and kind.validity_years:
+        expires_on = _add_years(issued_on, kind.validity_years)
+        warnings.append(
+            _(
+                "The expiry date was set to %(date)s, %(years)s years after the issue date. "
+                "Upload it again with the printed date if it differs."
+            )
+            % {"date": formats.date_format(expires_on), "years": kind.validity_years}
+        )
+    if expires_on is not None:
+        if issued_on and expires_on < issued_on:
+            errors.setdefault("expires_on", []).append(
+                _("The expiry date is before the issue date.")
+            )
+        elif expires_on < today:
+            errors.setdefault("expires_on", []).append(
+                _("This %(document)s expired on %(date)s: upload the current one.")
+                % {"document": kind.label, "date": formats.date_format(expires_on)}
+            )
+    elif kind.expires:
+        warnings.append(
+            _("No expiry date was given, so no reminder can be shown before it expires.")
+        )
+    if kind.key == "pirt" and expires_on and number and "number" not in errors:
+        # The last two digits of a P-IRT number are the year it expires.
+        printed_year = int(strip_punctuation(number)[-2:])
+        if printed_year != expires_on.year % 100:
+            warnings.append(
+                _(
+                    "The P-IRT number ends in %(digits)s, which is the expiry year 20%(digits)s, "
+                    "but the expiry date entered is %(date)s. Check both."
+                )
+                % {"digits": f"{printed_year:02d}", "date": formats.date_format(expires_on)}
+            )
+
+    if file is None:
+        errors.setdefault("file", []).append(_("Choose the file to upload."))
+    else:
+        try:
+            inspected = inspect_upload(file)
+        except ValidationError as e:
+            errors.setdefault("file", []).extend(e.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    document = Document(
+        business=business,
+        product=product,
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        file=file,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        uploaded_by=by,
+        uploaded_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        # The file reached the storage before the row failed: do not leave it behind.
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
+        raise
+    document.warnings = warnings
+    return document

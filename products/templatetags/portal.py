@@ -1,0 +1,42 @@
+"""Template tags of the MSME portal."""
+
+from django import template
+from django.conf import settings
+
+from curation.models import State
+from products.forms import DocumentForm
+from products.models import DocumentType
+
+register = template.Library()
+
+
+@register.simple_tag
+def msme_application(application):
+    """What the MSME section of an application page shows: the product's documents, the
+    open revision request, the packaging items that failed, and the packaging upload."""
+    product = application.product
+    context = {
+        "product": product,
+        # The product's own documents; the business's (NIB, NPWP) are on its page, and
+        # the checklist above says when one is missing.
+        "documents": list(product.documents.select_related("kind").not_superseded()),
+        "revision": None,
+        "packaging_failures": [],
+        "upload_form": None,
+    }
+    if application.state == State.REVISION_REQUESTED:
+        context["revision"] = application.revision_requests.order_by("-requested_at").first()
+    if application.state == State.PACKAGING_REVISION:
+        review = application.current_packaging_review
+        if review is not None:
+            context["packaging_failures"] = list(
+                review.results.filter(result="fail")
+                .select_related("item")
+                .order_by("item__position")
+            )
+        context["upload_form"] = DocumentForm(
+            scope=DocumentType.Scope.PRODUCT,
+            max_mb=settings.UPLOAD_MAX_BYTES // 1_048_576,
+            initial={"kind": DocumentType.objects.filter(key="packaging_photo").first()},
+        )
+    return context
