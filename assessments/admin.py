@@ -30,6 +30,16 @@ class LockedWhenUsedAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    @admin.action(description=_("Use this version for new applications"))
+    def make_active(self, request, queryset):
+        for version in queryset:
+            for other in type(version).objects.filter(key=version.key):
+                other.is_active = other.pk == version.pk
+                other.save(update_fields=["is_active"])
+            messages.success(
+                request, _("New applications now use %(version)s.") % {"version": version}
+            )
+
     @admin.action(description=_("Copy into a new version"))
     def new_version(self, request, queryset):
         for version in queryset:
@@ -39,21 +49,26 @@ class LockedWhenUsedAdmin(admin.ModelAdmin):
 
 @transaction.atomic
 def copy_version(version):
+    """A new, inactive version with the same parts. It stays inactive until the office
+    has edited and switched it on, so no application locks it half-edited."""
+    model = type(version)
     children = list(version.criteria.all() if isinstance(version, Rubric) else version.items.all())
-    latest = type(version).objects.filter(key=version.key).order_by("-version").first()
-    version.pk = None
-    version._state.adding = True
-    version.version = latest.version + 1
-    version.save()
+    latest = model.objects.filter(key=version.key).order_by("-version").first()
+    copy = model.objects.get(pk=version.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy.version = latest.version + 1
+    copy.is_active = False
+    copy.save()
     for child in children:
         child.pk = None
         child._state.adding = True
         if isinstance(child, Criterion):
-            child.rubric = version
+            child.rubric = copy
         else:
-            child.checklist = version
+            child.checklist = copy
         child.save()
-    return version
+    return copy
 
 
 class CriterionInline(admin.TabularInline):
@@ -68,7 +83,7 @@ class RubricAdmin(LockedWhenUsedAdmin):
     list_filter = ["key", "is_active"]
     search_fields = ["key", "title_id", "title_en"]
     inlines = [CriterionInline]
-    actions = ["new_version"]
+    actions = ["new_version", "make_active"]
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -82,7 +97,7 @@ class PackagingChecklistAdmin(LockedWhenUsedAdmin):
     list_display = ["key", "version", "is_active", "created_at"]
     list_filter = ["key", "is_active"]
     inlines = [ChecklistItemInline]
-    actions = ["new_version"]
+    actions = ["new_version", "make_active"]
 
 
 class ScoreInline(ReadOnlyInline):

@@ -20,7 +20,9 @@ class LockedWhenUsed(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self._refuse_if_used()
+        # Switching a version on or off changes nothing an application used.
+        if set(kwargs.get("update_fields") or ()) != {"is_active"}:
+            self._refuse_if_used()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -78,12 +78,16 @@ def aggregate(rubric, scoresheets, *, is_food: bool) -> Aggregate:
         if weight_sum
         else Decimal(0)
     )
+    failed_gates = tuple(r.key for r in results if r.gate_failed)
+    # A failed knock-out criterion means "not yet ready" whatever the total: the grade
+    # says so too, so no page can show "A, export ready" for a product that cannot pass.
+    grade = rubric.grade_for(0 if failed_gates else total)
     return Aggregate(
         criteria=tuple(results),
         total=total,
-        grade=rubric.grade_for(total),
+        grade=grade,
         pass_mark=Decimal(rubric.pass_mark),
         curators=len(scoresheets),
-        failed_gates=tuple(r.key for r in results if r.gate_failed),
+        failed_gates=failed_gates,
         disagreements=tuple(r.key for r in results if r.disagreement),
     )
