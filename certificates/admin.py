@@ -1,7 +1,6 @@
 """Admin for certificates: everything read-only; revocation only through the service (and
 its permission check), with a reason asked on an intermediate page."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
@@ -9,19 +8,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Certificate, CertificateCounter, CertificateEvent
+from certificates.forms import RevokeForm
+from certificates.models import (
+    Certificate,
+    CertificateCounter,
+    CertificateEvent,
+    DossierFile,
+    ProductShare,
+    Shipment,
+    ShipmentCarton,
+    ShipmentLine,
+)
 from certificates.services import certificate_revoke
 from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from curation.errors import WorkflowError
 from curation.roles import Role
-
-
-class RevokeForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for revocation"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Shown on the public verification page and e-mailed to the business."),
-    )
 
 
 class EventInline(ReadOnlyInline):
@@ -29,6 +30,13 @@ class EventInline(ReadOnlyInline):
     fields = ["at", "kind", "actor", "detail"]
     readonly_fields = fields
     verbose_name_plural = _("history")
+
+
+class DossierFileInline(ReadOnlyInline):
+    model = DossierFile
+    fields = ["kind", "file", "sha256", "size", "rendered_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("export dossier")
 
 
 @admin.register(Certificate)
@@ -49,7 +57,7 @@ class CertificateAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     date_hierarchy = "issued_at"
     actions = ["revoke"]
-    inlines = [EventInline]
+    inlines = [DossierFileInline, EventInline]
     fieldsets = [
         (None, {"fields": ["number", "application", "region", "verification_link"]}),
         (
@@ -178,3 +186,63 @@ class CertificateCounterAdmin(ReadOnlyAdmin):
     list_display = ["region", "year", "last_serial"]
     list_filter = ["year"]
     list_select_related = ["region"]
+
+
+@admin.register(ProductShare)
+class ProductShareAdmin(ReadOnlyAdmin):
+    list_display = ["product", "exporter", "shared_by", "shared_at", "stopped_at"]
+    list_filter = ["stopped_at"]
+    search_fields = ["product__name", "exporter__email", "exporter__username"]
+    list_select_related = ["product", "exporter", "shared_by"]
+
+
+class ShipmentLineInline(ReadOnlyInline):
+    model = ShipmentLine
+    fields = ["position", "description", "quantity", "unit", "unit_price", "amount"]
+    readonly_fields = fields
+
+
+class ShipmentCartonInline(ReadOnlyInline):
+    model = ShipmentCarton
+    fields = ["position", "count", "net_kg", "gross_kg", "length_cm", "width_cm", "height_cm"]
+    readonly_fields = fields
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "number",
+        "certificate",
+        "buyer_name",
+        "market",
+        "incoterm",
+        "total_amount",
+        "currency",
+        "created_at",
+    ]
+    list_filter = ["market", "incoterm", "currency"]
+    search_fields = ["number", "buyer_name", "certificate__number"]
+    list_select_related = ["certificate", "market"]
+    inlines = [ShipmentLineInline, ShipmentCartonInline]
+
+
+@admin.register(DossierFile)
+class DossierFileAdmin(ReadOnlyAdmin):
+    list_display = ["certificate", "kind", "size", "rendered_at"]
+    list_filter = ["kind"]
+    search_fields = ["certificate__number", "sha256"]
+    list_select_related = ["certificate"]
+
+
+@admin.register(ShipmentLine)
+class ShipmentLineAdmin(ReadOnlyAdmin):
+    list_display = ["shipment", "position", "description", "quantity", "unit", "amount"]
+    search_fields = ["shipment__number", "description"]
+    list_select_related = ["shipment"]
+
+
+@admin.register(ShipmentCarton)
+class ShipmentCartonAdmin(ReadOnlyAdmin):
+    list_display = ["shipment", "position", "count", "net_kg", "gross_kg"]
+    search_fields = ["shipment__number"]
+    list_select_related = ["shipment"]

@@ -2,7 +2,9 @@
 
 Rendering reads only the certificate row (what was certified, copied at issue), so a
 certificate rendered again later would say the same thing. Nothing is fetched from the
-network: the QR code is inline SVG and the fonts come from the system (DejaVu).
+network: the QR code is inline SVG, photos are data: URIs and the fonts come from the
+system (DejaVu). Every printed document (certificate, dossier, shipment papers) goes
+through `write_pdf`.
 """
 
 import segno
@@ -57,13 +59,13 @@ def render_certificate_html(certificate: Certificate) -> str:
         return render_to_string("pdf/certificate.html", certificate_context(certificate))
 
 
+def write_pdf(html: str, *, identifier: bytes) -> bytes:
+    """Render `html` to PDF. `identifier` (the document's number) makes the PDF's file
+    identifier, so the same HTML always gives the same bytes."""
+    document = HTML(string=html, url_fetcher=URLFetcher(**_FETCHER_OPTIONS))
+    return document.write_pdf(pdf_identifier=identifier, custom_metadata=False)
+
+
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     """The unsigned PDF."""
-    html = HTML(
-        string=render_certificate_html(certificate),
-        url_fetcher=URLFetcher(**_FETCHER_OPTIONS),
-    )
-    return html.write_pdf(
-        pdf_identifier=certificate.number.encode(),
-        custom_metadata=False,
-    )
+    return write_pdf(render_certificate_html(certificate), identifier=certificate.number.encode())

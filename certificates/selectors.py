@@ -1,14 +1,32 @@
-"""Reading certificates: who may see which, in one place."""
+"""Reading certificates, dossiers, shares and shipments: who may see which, in one place.
 
+Every page that shows or serves one of them gets it through a `get_..._for_user` helper
+here (404 for anyone who may not see it). Shares are read on every call, never cached,
+so an exporter whose share was stopped loses access on its very next request.
+"""
+
+from django.db.models import Q
 from django.http import Http404
 
-from certificates.models import Certificate
-from curation.selectors import applications_visible_to
+from certificates.models import Certificate, ProductShare, Shipment
+from curation.roles import Role
+from curation.selectors import applications_visible_to, user_roles
+
+
+def shared_product_ids(user):
+    """The products shared with `user` as an exporter, now (a subquery)."""
+    if not user.is_authenticated or Role.EXPORTER not in user_roles(user):
+        return ProductShare.objects.none().values("product_id")
+    return ProductShare.objects.active().filter(exporter=user).values("product_id")
 
 
 def certificates_visible_to(user):
-    """The certificates of the applications `user` may see."""
-    return Certificate.objects.filter(application__in=applications_visible_to(user).values("pk"))
+    """The certificates of the applications `user` may see, and of the products shared
+    with them."""
+    visible = Q(application__in=applications_visible_to(user).values("pk"))
+    if user.is_authenticated and Role.EXPORTER in user_roles(user):
+        visible |= Q(product__in=shared_product_ids(user))
+    return Certificate.objects.filter(visible)
 
 
 def get_certificate_for_user(user, pk) -> Certificate:
@@ -25,3 +43,70 @@ def get_certificate_by_code(code: str) -> Certificate | None:
     if not code:
         return None
     return Certificate.objects.with_related().filter(verification_code=code).first()
+
+
+def shares_for_exporter(user):
+    """The exporter's "Shared with me": active shares, each with the product's latest
+    certificate."""
+    if not user.is_authenticated or Role.EXPORTER not in user_roles(user):
+        return ProductShare.objects.none()
+    return (
+        ProductShare.objects.active()
+        .filter(exporter=user)
+        .select_related("product__business__region", "shared_by")
+        .order_by("-shared_at", "-pk")
+    )
+
+
+def latest_certificate(product) -> Certificate | None:
+    return (
+        Certificate.objects.with_related()
+        .filter(product=product)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def latest_certificates(product_ids) -> dict:
+    """{product id: its latest certificate} for many products in one query (a list page
+    must not ask once per row)."""
+    latest = {}
+    for certificate in (
+        Certificate.objects.with_related()
+        .filter(product__in=product_ids)
+        .order_by("issued_at", "pk")
+    ):
+        latest[certificate.product_id] = certificate
+    return latest
+
+
+def active_shares_of(product):
+    return (
+        ProductShare.objects.active()
+        .filter(product=product)
+        .select_related("exporter", "shared_by")
+        .order_by("shared_at", "pk")
+    )
+
+
+def shipments_visible_to(user):
+    """All shipments of their business's products for its members; for an exporter, the
+    shipments it recorded itself, while the product is shared with it (a business's other
+    buyers and prices are not the exporter's business)."""
+    if not user.is_authenticated:
+        return Shipment.objects.none()
+    visible = Q(certificate__product__business__memberships__user=user)
+    if Role.EXPORTER in user_roles(user):
+        visible |= Q(created_by=user, certificate__product__in=shared_product_ids(user))
+    # A filter over a to-many join repeats rows: select the ids first.
+    ids = Shipment.objects.filter(visible).values("pk")
+    return Shipment.objects.filter(pk__in=ids).select_related(
+        "certificate__region", "market", "created_by"
+    )
+
+
+def get_shipment_for_user(user, pk) -> Shipment:
+    try:
+        return shipments_visible_to(user).get(pk=pk)
+    except (Shipment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

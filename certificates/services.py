@@ -1,5 +1,6 @@
 """The functions that change certificates: issue (inside `certify`), render and store the
-signed PDF (a task, after the commit), and revoke."""
+signed PDF and the export dossier (a task, after the commit), revoke, and share a
+certified product with exporters. Shipments are in `certificates.shipments`."""
 
 import hashlib
 import logging
@@ -8,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +17,20 @@ from certificates.models import (
     Certificate,
     CertificateCounter,
     CertificateEvent,
+    DossierFile,
     EventKind,
+    ProductShare,
     Status,
+    Verdict,
 )
-from certificates.permissions import can_revoke_certificate
+from certificates.permissions import (
+    can_manage_product_shares,
+    can_revoke_certificate,
+    can_share_certificate,
+)
 from curation.errors import WorkflowError
+from curation.notifications import notify
+from curation.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +75,9 @@ def certificate_issue(*, application, by) -> Certificate:
     moved to certified (called as that transition's effect, inside its transaction and
     with the application row locked).
 
-    Allocates the number, records what is certified, supersedes the product's previous
-    valid certificate, and schedules rendering for after the commit.
+    Allocates the number, records what is certified (and what its export dossier will
+    say), supersedes the product's previous valid certificate, and schedules rendering of
+    the certificate and its dossier for after the commit.
     """
     product = application.product
     business = product.business
@@ -102,6 +113,7 @@ def certificate_issue(*, application, by) -> Certificate:
         officer_name=by.get_full_name() or by.get_username(),
         issued_at=issued_at,
         valid_until=timezone.localdate(issued_at) + settings.CERTIFICATE_VALIDITY,
+        dossier=_dossier_snapshot(application, today=timezone.localdate(issued_at)),
     )
     CertificateEvent.objects.create(
         certificate=certificate, kind=EventKind.ISSUED, actor=by, at=issued_at
@@ -111,6 +123,20 @@ def certificate_issue(*, application, by) -> Certificate:
     # `issue_pending` renders the certificate later.
     transaction.on_commit(lambda: certificate_render_enqueue(certificate.pk), robust=True)
     return certificate
+
+
+def _dossier_snapshot(application, *, today) -> dict:
+    """What the export dossier will say, as of the certification. A failure here must not
+    undo the certification: it is logged, and the render task takes the snapshot later
+    (and records any error where `issue_pending` reports it)."""
+    from certificates.dossier import dossier_snapshot
+
+    try:
+        with transaction.atomic():  # a savepoint: a failed query leaves the rest intact
+            return dossier_snapshot(application, today=today)
+    except Exception:
+        logger.exception("Could not take the dossier snapshot of application %s", application.pk)
+        return {}
 
 
 def _supersede_previous(certificate: Certificate, *, by) -> None:
@@ -231,6 +257,128 @@ def _record_render_failure(certificate: Certificate, error: Exception) -> None:
     certificate.last_render_error = message
 
 
+# The export dossier: rendered after the certificate, by the same task.
+
+
+def dossier_render(*, certificate_id: int) -> Certificate:
+    """Render and store the dossier files a certificate does not have yet: the product
+    specification sheet and the export checklist, then (once the signed certificate is
+    stored) the ZIP of all three, built from the stored files' bytes.
+
+    Like `certificate_render`: outside any transaction, a failure recorded on the
+    certificate and raised, a stored file never replaced. Returns at once when the dossier
+    is complete, so running it again renders nothing.
+    """
+    from certificates import dossier
+
+    certificate = Certificate.objects.with_related().get(pk=certificate_id)
+    if certificate.is_dossier_ready:
+        return certificate
+    try:
+        if not certificate.dossier:
+            # Issued before dossiers existed: take the snapshot now, once.
+            _save_legacy_snapshot(certificate)
+        stored = {f.kind: f for f in certificate.dossier_files.all()}
+        for kind, render in (
+            (DossierFile.Kind.SPECIFICATION, dossier.render_specification_pdf),
+            (DossierFile.Kind.CHECKLIST, dossier.render_checklist_pdf),
+        ):
+            if kind not in stored:
+                stored[kind] = _store_dossier_file(certificate, kind, render(certificate))
+        if not certificate.is_ready:
+            return certificate  # the ZIP waits for the signed certificate
+        if DossierFile.Kind.ARCHIVE not in stored:
+            files = [
+                (certificate.download_name, _read_stored(certificate.pdf, certificate.pdf_sha256))
+            ]
+            files += [
+                (
+                    stored[kind].download_name(certificate),
+                    _read_stored(stored[kind].file, stored[kind].sha256),
+                )
+                for kind in (DossierFile.Kind.SPECIFICATION, DossierFile.Kind.CHECKLIST)
+            ]
+            _store_dossier_file(
+                certificate, DossierFile.Kind.ARCHIVE, dossier.build_archive(certificate, files)
+            )
+        return _mark_dossier_ready(certificate)
+    except Exception as error:
+        _record_render_failure(certificate, error)
+        raise
+
+
+def dossier_parts(certificate: Certificate) -> dict[str, DossierFile]:
+    return {f.kind: f for f in certificate.dossier_files.all()}
+
+
+def _save_legacy_snapshot(certificate: Certificate) -> None:
+    from certificates.dossier import dossier_snapshot
+
+    snapshot = dossier_snapshot(certificate.application)
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not locked.dossier:
+            locked.dossier = snapshot
+            locked.save(update_fields=["dossier"])
+    certificate.dossier = locked.dossier
+
+
+def _read_stored(field_file, sha256: str) -> bytes:
+    """A stored file's bytes, checked against the SHA-256 recorded when it was stored."""
+    with field_file.storage.open(field_file.name, "rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError(f"{field_file.name} does not match its recorded SHA-256")
+    return data
+
+
+def _store_dossier_file(certificate: Certificate, kind: str, data: bytes) -> DossierFile:
+    field = DossierFile._meta.get_field("file")
+    storage = field.storage
+    extension = "zip" if kind == DossierFile.Kind.ARCHIVE else "pdf"
+    name = storage.save(
+        f"dossiers/{certificate.year}/{secrets.token_urlsafe(16)}.{extension}", ContentFile(data)
+    )
+    try:
+        with transaction.atomic():
+            return DossierFile.objects.create(
+                certificate=certificate,
+                kind=kind,
+                file=name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+            )
+    except IntegrityError:
+        # Another worker stored this part meanwhile: keep theirs, drop ours.
+        try:
+            storage.delete(name)
+        except Exception:  # an orphan file is harmless: nothing points to it
+            logger.warning("Could not delete the duplicate dossier file %s", name, exc_info=True)
+        return DossierFile.objects.get(certificate=certificate, kind=kind)
+
+
+def _mark_dossier_ready(certificate: Certificate) -> Certificate:
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.dossier_rendered_at is None:
+            locked.dossier_rendered_at = now
+            locked.save(update_fields=["dossier_rendered_at"])
+            sha = locked.dossier_files.get(kind=DossierFile.Kind.ARCHIVE).sha256
+            CertificateEvent.objects.create(
+                certificate=locked, kind=EventKind.DOSSIER_RENDERED, at=now, detail=sha
+            )
+    certificate.dossier_rendered_at = locked.dossier_rendered_at
+    return certificate
+
+
+def certificate_issue_files(*, certificate_id: int) -> Certificate:
+    """Everything the certify transition promises after its commit: the signed
+    certificate, then its export dossier. Stops at the first failure (recorded)."""
+    certificate_render(certificate_id=certificate_id)
+    return dossier_render(certificate_id=certificate_id)
+
+
 def render_retry_delay(attempts: int) -> timedelta:
     """Back off: 1, 2, 4, 8... minutes after the 1st, 2nd, 3rd... failure."""
     return timedelta(minutes=2 ** max(attempts - 1, 0))
@@ -241,8 +389,9 @@ def render_retry_delay(attempts: int) -> timedelta:
 
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
     """Revoke a certificate, with a reason, as a certifying officer of its region. The
-    verification page says so from the next request on; the MSME's members are
-    e-mailed after the commit."""
+    verification page says so from the next request on; the MSME's members and the
+    exporters the product is shared with get an in-app notice, and an e-mail after the
+    commit."""
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = (
@@ -271,12 +420,114 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
             at=locked.revoked_at,
             detail=reason,
         )
+        # In-app notices now (with the revocation, or not at all); the revocation's own
+        # e-mail, with its number, reason and verification address, after the commit.
+        notices = notify(
+            locked.application,
+            "certificate_revoked",
+            source=locked.application.state,
+            actor=by,
+            comment=reason,
+            email=False,
+        )
+        notice_ids = [n.pk for n in notices]
 
         def send():
             from certificates.tasks import send_revocation_emails
 
-            send_revocation_emails.enqueue(locked.pk)
+            send_revocation_emails.enqueue(locked.pk, notice_ids)
 
         transaction.on_commit(send, robust=True)
     certificate.refresh_from_db()
+    return locked
+
+
+# Sharing a certified product with exporters.
+
+
+def share_problems(*, certificate: Certificate, by) -> list[str]:
+    """Why `by` cannot share (or record shipments of) this certificate's product now."""
+    if not can_share_certificate.test(by, certificate):
+        return [
+            _("Only a member of %(business)s can share its products.")
+            % {"business": certificate.business_name}
+        ]
+    return certificate_usable_problems(certificate)
+
+
+def certificate_usable_problems(certificate: Certificate) -> list[str]:
+    verdict = certificate.verdict()
+    if verdict == Verdict.VALID:
+        return []
+    return [
+        _(
+            "Certificate %(number)s is %(status)s: only a valid certificate can be shared "
+            "or used for shipments."
+        )
+        % {"number": certificate.number, "status": str(verdict.label).lower()}
+    ]
+
+
+def product_share(*, certificate: Certificate, by, email: str) -> ProductShare:
+    """Let the exporter account with this e-mail address see the certified product (its
+    certificates and export dossiers) and record shipments of it. The exporter is
+    notified. Exporter accounts are opened by the office, so an address without one is
+    refused with a message saying so (no invitation is sent)."""
+    from django.contrib.auth import get_user_model
+
+    email = (email or "").strip()
+    problems = share_problems(certificate=certificate, by=by)
+    if not email:
+        problems.append(_("Write the e-mail address of the exporter's account."))
+    if problems:
+        raise WorkflowError(problems)
+    exporter = (
+        get_user_model()
+        .objects.filter(email__iexact=email, is_active=True, groups__name=Role.EXPORTER.value)
+        .order_by("pk")
+        .first()
+    )
+    if exporter is None:
+        raise WorkflowError(
+            _(
+                "No exporter account uses %(email)s. Exporter accounts are opened by the "
+                "regional office: ask the exporter to contact it, then share again."
+            )
+            % {"email": email}
+        )
+    product = certificate.product
+    if product.business.memberships.filter(user=exporter).exists():
+        raise WorkflowError(
+            _("%(email)s is a member of %(business)s: it already sees the product.")
+            % {"email": email, "business": product.business.name}
+        )
+    try:
+        with transaction.atomic():
+            share = ProductShare.objects.create(product=product, exporter=exporter, shared_by=by)
+            notify(
+                certificate.application,
+                "product_shared",
+                source=certificate.application.state,
+                actor=by,
+                extra=[exporter],
+            )
+    except IntegrityError:
+        raise WorkflowError(
+            _("%(product)s is already shared with %(email)s.")
+            % {"product": product.name, "email": email}
+        ) from None
+    return share
+
+
+def product_share_stop(*, share: ProductShare, by) -> ProductShare:
+    """Stop sharing: the exporter loses access from its next request on."""
+    with transaction.atomic():
+        locked = ProductShare.objects.select_for_update().select_related("product").get(pk=share.pk)
+        if not can_manage_product_shares.test(by, locked.product):
+            raise WorkflowError(_("Only a member of the business can stop sharing its products."))
+        if locked.stopped_at is None:
+            locked.stopped_at = timezone.now()
+            locked.stopped_by = by
+            locked.save(update_fields=["stopped_at", "stopped_by"])
+    share.refresh_from_db()
     return locked

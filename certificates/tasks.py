@@ -1,5 +1,6 @@
 """Background work for certificates (django-tasks: at once by default, by `db_worker` in
-production): rendering and signing the PDF, and telling the MSME of a revocation."""
+production): rendering and signing the PDF and the export dossier, rendering a
+shipment's papers, and telling the MSME and its exporters of a revocation."""
 
 import logging
 
@@ -9,15 +10,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from certificates import services
-from certificates.models import Certificate, Status
+from certificates import services, shipments
+from certificates.models import Certificate, Shipment, Status
+from curation.models import Notification
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def certificate_render_task(certificate_id: int) -> str:
-    """Render, sign and store one certificate's PDF.
+    """Render, sign and store one certificate's PDF, then its export dossier.
 
     A failure is recorded on the certificate and does not raise: the certificate stays
     pending. When the backend can run a task later (the database backend can, the
@@ -26,7 +28,7 @@ def certificate_render_task(certificate_id: int) -> str:
     cannot defer, `manage.py issue_pending` renders what is still missing.
     """
     try:
-        certificate = services.certificate_render(certificate_id=certificate_id)
+        certificate = services.certificate_issue_files(certificate_id=certificate_id)
     except Exception:
         logger.exception("Rendering certificate %s failed", certificate_id)
         certificate = Certificate.objects.get(pk=certificate_id)
@@ -43,26 +45,42 @@ def certificate_render_task(certificate_id: int) -> str:
 
 
 @task()
-def send_revocation_emails(certificate_id: int) -> int:
-    """E-mail the business's members that its certificate was revoked, each in their
-    language."""
-    from django.contrib.auth import get_user_model
+def shipment_render_task(shipment_id: int) -> str:
+    """Render and store a shipment's pro-forma invoice and packing list; on failure, as
+    for certificates: retried later where the backend can defer, else `issue_pending`."""
+    try:
+        shipment = shipments.shipment_render(shipment_id=shipment_id)
+    except Exception:
+        logger.exception("Rendering shipment %s failed", shipment_id)
+        attempts = Shipment.objects.get(pk=shipment_id).render_attempts
+        backend = shipment_render_task.get_backend()
+        if attempts < settings.CERTIFICATE_RENDER_ATTEMPTS and backend.supports_defer:
+            shipments.shipment_render_enqueue(
+                shipment_id, run_after=timezone.now() + services.render_retry_delay(attempts)
+            )
+            return "retrying"
+        return "failed"
+    return shipment.invoice_sha256
 
-    certificate = Certificate.objects.select_related("application__product__business").get(
-        pk=certificate_id
-    )
+
+@task()
+def send_revocation_emails(certificate_id: int, notification_ids: list[int]) -> int:
+    """E-mail whoever got the in-app revocation notice (the business's members, the
+    exporters the product is shared with) the number, reason and verification address,
+    each in their language. A notice already e-mailed is skipped, so a retried task never
+    sends twice."""
+    certificate = Certificate.objects.get(pk=certificate_id)
     if certificate.status != Status.REVOKED:
         return 0
-    members = (
-        get_user_model()
-        .objects.filter(
-            memberships__business=certificate.application.product.business, is_active=True
-        )
-        .exclude(email="")
-        .select_related("profile")
+    notices = (
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        .exclude(recipient__email="")
+        .select_related("recipient__profile")
+        .order_by("pk")
     )
     sent = 0
-    for user in members:
+    for notice in notices:
+        user = notice.recipient
         language = getattr(getattr(user, "profile", None), "language", None)
         with translation.override(language or settings.LANGUAGE_CODE):
             subject = _("Certificate %(number)s has been revoked") % {"number": certificate.number}
@@ -78,5 +96,6 @@ def send_revocation_emails(certificate_id: int) -> int:
                 "url": certificate.verification_url,
             }
             send_mail(f"[Siap Ekspor] {subject}", body, None, [user.email])
+        Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent

@@ -1,26 +1,58 @@
-"""Pages of certificates: the public verification page, and the download of the signed PDF.
+"""Pages of certificates: the public verification page; for signed-in users the
+certificate page, the downloads of the signed PDF, the export dossier and shipment
+papers, sharing with exporters, recording shipments, and revocation.
 
 The verification page is public and says only what the certificate itself says (business,
 product, grade, markets, dates, number) plus its status and the SHA-256 of the issued
 PDF: never the MSME's documents, their numbers or its contact details.
+
+Every other page loads its object through `certificates.selectors` (404 for whoever may
+not see it), serves stored files only (nothing is rendered on a request), and changes
+state only on POST, through one service.
 """
 
 import hashlib
 import hmac
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certificates.models import Certificate, Verdict
+from certificates import services
+from certificates.forms import (
+    CartonFormSet,
+    LineFormSet,
+    RevokeForm,
+    ShareForm,
+    ShipmentForm,
+    filled_rows,
+)
+from certificates.models import Certificate, DossierFile, ProductShare, Verdict
+from certificates.permissions import can_record_shipment, can_revoke_certificate
 from certificates.ratelimit import over_limit
-from certificates.selectors import get_certificate_by_code, get_certificate_for_user
+from certificates.selectors import (
+    get_certificate_by_code,
+    get_certificate_for_user,
+    get_shipment_for_user,
+    latest_certificates,
+    shares_for_exporter,
+)
+from certificates.shipments import shipment_create
+from certificates.templatetags.certificate_tags import verdict_class
+from curation.errors import WorkflowError
+from curation.permissions import can_view_application
+from curation.roles import Role
+from curation.selectors import user_roles
 
 # An upload this far over the limit is refused from its Content-Length, unread.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -156,34 +188,316 @@ def _verify(request, code, language):
     return render(request, "certificates/verify.html", context, status=status)
 
 
+def serve_stored(field_file, *, filename: str, content_type: str):
+    """A stored file as a download: on S3 a redirect to a short-lived signed URL (the
+    browser fetches the object itself, named `filename`), otherwise streamed from the
+    storage."""
+    storage = field_file.storage
+    if getattr(storage, "querystring_auth", False):
+        return redirect(
+            storage.url(
+                field_file.name,
+                parameters={
+                    "ResponseContentDisposition": f'attachment; filename="{filename}"',
+                    "ResponseContentType": content_type,
+                },
+            )
+        )
+    return FileResponse(
+        storage.open(field_file.name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type,
+    )
+
+
+def _preparing(request, certificate, *, what=None):
+    response = render(
+        request,
+        "certificates/preparing.html",
+        {"certificate": certificate, "what": what},
+        status=503,
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
 @login_required
 @require_GET
 def certificate_download(request, pk):
     """The stored, signed PDF: exactly the file that was issued, never rendered again."""
     certificate = get_certificate_for_user(request.user, pk)
     if not certificate.is_ready:
+        return _preparing(request, certificate)
+    return serve_stored(
+        certificate.pdf, filename=certificate.download_name, content_type="application/pdf"
+    )
+
+
+DOSSIER_PARTS = {
+    "specification": DossierFile.Kind.SPECIFICATION,
+    "checklist": DossierFile.Kind.CHECKLIST,
+    "zip": DossierFile.Kind.ARCHIVE,
+}
+
+
+@login_required
+@require_GET
+def dossier_download(request, pk, part):
+    """One stored file of the export dossier, or all of it as a ZIP; never rendered here."""
+    if part not in DOSSIER_PARTS:
+        raise Http404
+    certificate = get_certificate_for_user(request.user, pk)
+    stored = certificate.dossier_files.filter(kind=DOSSIER_PARTS[part]).first()
+    if stored is None:
+        return _preparing(request, certificate, what=DossierFile.Kind(DOSSIER_PARTS[part]).label)
+    return serve_stored(
+        stored.file, filename=stored.download_name(certificate), content_type=stored.content_type
+    )
+
+
+@login_required
+@require_GET
+def certificate_detail(request, pk):
+    """The certificate with its downloads, shipments and sharing: the page exporters use
+    (the business sees the same block on its application page)."""
+    certificate = get_certificate_for_user(request.user, pk)
+    return render(
+        request,
+        "certificates/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "can_view_application": can_view_application.test(
+                request.user, certificate.application
+            ),
+        },
+    )
+
+
+def _back(request, certificate) -> str:
+    """Where a form on the certificate block returns: the page it was on (the application
+    page or the certificate page), never another site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return reverse("certificates:detail", args=[certificate.pk])
+
+
+def _show_errors(request, error: WorkflowError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def share_create(request, pk):
+    certificate = get_certificate_for_user(request.user, pk)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(_back(request, certificate))
+    try:
+        share = services.product_share(
+            certificate=certificate, by=request.user, email=form.cleaned_data["email"]
+        )
+    except WorkflowError as e:
+        _show_errors(request, e)
+    else:
+        messages.success(
+            request,
+            _("%(product)s is now shared with %(exporter)s.")
+            % {"product": certificate.product_name, "exporter": share.exporter.email},
+        )
+    return redirect(_back(request, certificate))
+
+
+@login_required
+@require_POST
+def share_stop(request, pk, share_pk):
+    certificate = get_certificate_for_user(request.user, pk)
+    share = get_object_or_404(ProductShare, pk=share_pk, product=certificate.product_id)
+    try:
+        services.product_share_stop(share=share, by=request.user)
+    except WorkflowError as e:
+        _show_errors(request, e)
+    else:
+        messages.success(
+            request,
+            _("%(exporter)s no longer sees %(product)s.")
+            % {"exporter": share.exporter.email, "product": certificate.product_name},
+        )
+    return redirect(_back(request, certificate))
+
+
+@login_required
+def shipment_new(request, pk):
+    """Record a shipment: the buyer and terms, the lines sold, the cartons. Works without
+    JavaScript: "add a row" buttons post the form back with one more empty row."""
+    certificate = get_certificate_for_user(request.user, pk)
+    problems = []
+    if not can_record_shipment.test(request.user, certificate):
+        problems.append(_("You may not record shipments of this product."))
+    problems += services.certificate_usable_problems(certificate)
+    if problems:
+        return render(
+            request,
+            "certificates/refused.html",
+            {"certificate": certificate, "problems": problems},
+            status=403,
+        )
+    data = request.POST if request.method == "POST" else None
+    if data is not None and ("add_line" in data or "add_carton" in data):
+        data = _with_extra_row(data, "lines" if "add_line" in data else "cartons")
+    form = ShipmentForm(data, certificate=certificate)
+    lines = LineFormSet(data, prefix="lines")
+    cartons = CartonFormSet(data, prefix="cartons")
+    adding_row = request.method == "POST" and (
+        "add_line" in request.POST or "add_carton" in request.POST
+    )
+    if request.method == "POST" and not adding_row:
+        if form.is_valid() and lines.is_valid() and cartons.is_valid():
+            try:
+                shipment = shipment_create(
+                    certificate=certificate,
+                    by=request.user,
+                    lines=filled_rows(lines),
+                    cartons=filled_rows(cartons),
+                    **form.cleaned_data,
+                )
+            except WorkflowError as e:
+                problems = e.messages
+            else:
+                shipment.refresh_from_db()
+                if shipment.is_ready:
+                    message = _("Shipment %(number)s recorded.")
+                else:
+                    message = _(
+                        "Shipment %(number)s recorded: its pro-forma invoice and packing list "
+                        "are being prepared."
+                    )
+                messages.success(request, message % {"number": shipment.number})
+                return redirect("certificates:shipment", pk=shipment.pk)
+        else:
+            problems = [_("Please correct what is marked below.")]
+    return render(
+        request,
+        "certificates/shipment_form.html",
+        {
+            "certificate": certificate,
+            "form": form,
+            "lines": lines,
+            "cartons": cartons,
+            "problems": problems,
+            "units": UNIT_SUGGESTIONS,
+        },
+    )
+
+
+UNIT_SUGGESTIONS = ["pcs", "set", "pair", "kg", "g", "l", "jar", "bottle", "pack", "box", "bag"]
+
+
+def _with_extra_row(data, prefix: str):
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(min(total + 1, 50))
+    return data
+
+
+@login_required
+@require_GET
+def shipment_detail(request, pk):
+    shipment = get_shipment_for_user(request.user, pk)
+    return render(
+        request,
+        "certificates/shipment_detail.html",
+        {
+            "shipment": shipment,
+            "certificate": shipment.certificate,
+            "lines": shipment.lines.all(),
+            "cartons": shipment.cartons.all(),
+        },
+    )
+
+
+SHIPMENT_DOCUMENTS = {"invoice": "invoice_pdf", "packing-list": "packing_list_pdf"}
+
+
+@login_required
+@require_GET
+def shipment_download(request, pk, document):
+    if document not in SHIPMENT_DOCUMENTS:
+        raise Http404
+    shipment = get_shipment_for_user(request.user, pk)
+    stored = getattr(shipment, SHIPMENT_DOCUMENTS[document])
+    if not stored:
         response = render(
-            request, "certificates/preparing.html", {"certificate": certificate}, status=503
+            request, "certificates/shipment_preparing.html", {"shipment": shipment}, status=503
         )
         response["Retry-After"] = "30"
         return response
-    storage = certificate.pdf.storage
-    if getattr(storage, "querystring_auth", False):
-        # S3: the browser fetches the object itself through a short-lived signed URL.
-        return redirect(
-            storage.url(
-                certificate.pdf.name,
-                parameters={
-                    "ResponseContentDisposition": (
-                        f'attachment; filename="{certificate.download_name}"'
-                    ),
-                    "ResponseContentType": "application/pdf",
-                },
-            )
-        )
-    return FileResponse(
-        storage.open(certificate.pdf.name, "rb"),
-        as_attachment=True,
-        filename=certificate.download_name,
-        content_type="application/pdf",
+    return serve_stored(
+        stored, filename=shipment.download_name(document), content_type="application/pdf"
     )
+
+
+@login_required
+@require_GET
+def shared_with_me(request):
+    """The exporter's list of the certified products businesses share with it."""
+    if Role.EXPORTER not in user_roles(request.user):
+        raise PermissionDenied
+    rows = []
+    shares = list(shares_for_exporter(request.user))
+    latest = latest_certificates([share.product_id for share in shares])
+    for share in shares:
+        certificate = latest.get(share.product_id)
+        verdict = certificate.verdict() if certificate else None
+        rows.append(
+            {
+                "share": share,
+                "certificate": certificate,
+                "verdict": verdict,
+                "verdict_class": verdict_class(verdict),
+            }
+        )
+    return render(request, "certificates/shared_list.html", {"rows": rows})
+
+
+@login_required
+def certificate_revoke(request, pk):
+    """An officer revokes a certificate outside the admin: GET asks for the reason, POST
+    revokes through the service."""
+    certificate = get_certificate_for_user(request.user, pk)
+    if not can_revoke_certificate.test(request.user, certificate):
+        return render(
+            request,
+            "certificates/refused.html",
+            {
+                "certificate": certificate,
+                "problems": [_("You are not allowed to revoke this certificate.")],
+            },
+            status=403,
+        )
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(
+                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except WorkflowError as e:
+            _show_errors(request, e)
+        else:
+            messages.success(
+                request,
+                _("Certificate %(number)s has been revoked.") % {"number": certificate.number},
+            )
+            return redirect("application", pk=certificate.application_id)
+    return render(request, "certificates/revoke.html", {"certificate": certificate, "form": form})

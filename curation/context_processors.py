@@ -15,6 +15,8 @@ def navigation(request):
     if Role.MSME in roles:
         items.append((reverse("products:list"), _("My products"), None))
         items.append((reverse("products:business_home"), _("My business"), None))
+    if Role.EXPORTER in roles:
+        items.append((reverse("certificates:shared"), _("Shared with me"), None))
     items.append((reverse("applications"), _("Applications"), None))
     if Role.COORDINATOR in roles:
         items.append((reverse("overview"), _("Overview"), None))

@@ -73,6 +73,18 @@ EVENTS = {
         _("You no longer curate %(product)s"),
         _("The coordinator removed you from the curators of %(product)s of %(business)s."),
     ),
+    # Not transitions: certificates (certificates.services).
+    "certificate_revoked": (
+        _("Certificate revoked: %(product)s"),
+        _("The export readiness certificate of %(product)s of %(business)s has been revoked."),
+    ),
+    "product_shared": (
+        _("%(business)s shared %(product)s with you"),
+        _(
+            "%(business)s shared its certified product %(product)s with you: its certificate "
+            "and export dossier are under “Shared with me” in Siap Ekspor."
+        ),
+    ),
 }
 
 
@@ -109,6 +121,16 @@ def _curators(application):
     return get_user_model().objects.filter(curator_assignments__application=application)
 
 
+def _linked_exporters(application):
+    # The exporters the business shares the product with (certificates.ProductShare).
+    return get_user_model().objects.filter(
+        product_shares__product=application.product_id,
+        product_shares__stopped_at__isnull=True,
+        groups__name=Role.EXPORTER.value,
+        is_active=True,
+    )
+
+
 def recipients(application, event: str, *, source: str):
     match event:
         case "submit":
@@ -127,8 +149,10 @@ def recipients(application, event: str, *, source: str):
             return _region_staff(application, Role.CERTIFYING_OFFICER).exclude(
                 curator_assignments__application=application
             )
-        case "request_revision" | "request_packaging_changes" | "certify" | "reject":
+        case "request_revision" | "request_packaging_changes" | "reject":
             return _business_members(application)
+        case "certify" | "certificate_revoked":
+            return [*_business_members(application), *_linked_exporters(application)]
         case "withdraw":
             # Whoever was working on it when the MSME stopped.
             return {
@@ -136,14 +160,15 @@ def recipients(application, event: str, *, source: str):
                 State.REVISION_REQUESTED: _curators(application),
                 State.PACKAGING_REVISION: _region_staff(application, Role.PACKAGING_REVIEWER),
             }.get(source, get_user_model().objects.none())
-        case "curator_added" | "curator_removed":
-            # The service names them: the curators added or removed.
+        case "curator_added" | "curator_removed" | "product_shared":
+            # The service names them: the curators added or removed, the exporter.
             return []
     raise ValueError(f"unknown event {event}")
 
 
-def notify(application, event: str, *, source: str, actor, comment: str = "", extra=()):
-    """Record notices for everyone concerned but the actor; e-mail them after commit."""
+def notify(application, event: str, *, source: str, actor, comment: str = "", extra=(), email=True):
+    """Record notices for everyone concerned but the actor; e-mail them after commit
+    (unless `email` is off: the caller sends its own, as a revocation does)."""
     users = {u.pk: u for u in recipients(application, event, source=source)}
     users.update({u.pk: u for u in extra})
     users.pop(actor.pk, None)
@@ -152,7 +177,7 @@ def notify(application, event: str, *, source: str, actor, comment: str = "", ex
         for user in users.values()
     )
     ids = [n.pk for n in notices]
-    if ids:
+    if ids and email:
         from curation.tasks import send_notification_emails
 
         transaction.on_commit(lambda: send_notification_emails.enqueue(ids))

@@ -284,9 +284,7 @@ def curator_problems(*, application, curators, lead) -> list[str]:
     members = set(business.memberships.filter(user__in=curators).values_list("user_id", flat=True))
     non_curators = {c.pk for c in curators} - set(
         get_user_model()
-        .objects.filter(
-            pk__in=[c.pk for c in curators], groups__name=Role.CURATOR, is_active=True
-        )
+        .objects.filter(pk__in=[c.pk for c in curators], groups__name=Role.CURATOR, is_active=True)
         .values_list("pk", flat=True)
     )
     for curator in curators:

@@ -178,22 +178,34 @@ MEDIA_URL = "media/"
 
 # Files: local disk by default; S3 (or any S3-compatible endpoint) when a bucket is set.
 # Objects are private, names are made by the server and never overwritten.
-AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    default_storage = {
+
+
+def s3_storage(*, bucket_name: str, querystring_expire: int = 300, **options) -> dict:
+    """The S3 storage as production runs it (the tests use it against a real endpoint):
+    private objects, downloads through short-lived signed URLs, no overwriting."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "bucket_name": bucket_name,
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300, minimum=1),
+            "querystring_expire": querystring_expire,
             "file_overwrite": False,
+            **options,
         },
     }
+
+
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    default_storage = s3_storage(
+        bucket_name=AWS_STORAGE_BUCKET_NAME,
+        querystring_expire=env_int("AWS_QUERYSTRING_EXPIRE", 300, minimum=1),
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        region_name=env.str("AWS_S3_REGION_NAME", default="") or None,
+        access_key=env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        secret_key=env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+    )
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {

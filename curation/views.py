@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import Scoresheet
 from assessments.selectors import visible_curation_result
+from certificates.models import Certificate
 from curation import permissions as perms
 from curation import services
 from curation.errors import WorkflowError
@@ -373,6 +374,26 @@ def notification_list(request):
         .order_by("-created_at")
     )
     page = paginate(request, notices)
+    # A notice opens the application for whoever may see it; an exporter, who never sees
+    # the application, is sent to the certificate shared with them instead.
+    application_ids = {notice.application_id for notice in page}
+    visible = set(
+        applications_visible_to(request.user)
+        .filter(pk__in=application_ids)
+        .values_list("pk", flat=True)
+    )
+    certificates = dict(
+        Certificate.objects.filter(application_id__in=application_ids - visible).values_list(
+            "application_id", "pk"
+        )
+    )
+    for notice in page:
+        if notice.application_id in visible:
+            notice.link = reverse("application", args=[notice.application_id])
+        elif notice.application_id in certificates:
+            notice.link = reverse("certificates:detail", args=[certificates[notice.application_id]])
+        else:
+            notice.link = None
     return render(request, "curation/notifications.html", {"page": page})
 
 

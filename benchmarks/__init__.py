@@ -1,0 +1,1 @@
+"""Timings that are not tests: `make bench`."""
