@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/siap_ekspor
+# Extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not e2e"'
+PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE := curation.settings
 
 .DEFAULT_GOAL := help
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.lock
 	@command -v msgfmt >/dev/null || $(MAKE) system-packages
@@ -20,7 +22,7 @@ $(BIN)/.installed: requirements.lock
 install: $(BIN)/.installed messages ## Create .venv and install the locked dependencies
 
 system-packages: ## Install the Debian packages the project needs (as root)
-	apt-get update -qq && apt-get install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0 graphviz poppler-utils >/dev/null
+	apt-get update -qq && apt-get install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0 graphviz poppler-utils chromium >/dev/null
 
 messages: $(BIN)/.installed ## Compile the translations
 	$(PY) manage.py compilemessages --ignore=.venv -v0
@@ -31,11 +33,14 @@ run: install ## Set up and serve the app with demo data at http://127.0.0.1:8000
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install ## Run the test suite (SQLite unless DATABASE_URL is set)
-	$(BIN)/pytest
+test: install ## Run the test suite (SQLite unless DATABASE_URL is set; browser tests need chromium)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-e2e: install ## Run only the browser tests (Playwright with the system Chromium)
+	$(BIN)/pytest -m e2e -rs $(PYTEST_ARGS)
 
 test-postgres: install ## Run the test suite on PostgreSQL ($(PG_URL))
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -44,6 +49,9 @@ lint: install ## ruff lint and format check
 check: install ## Django system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install ## Time certificate rendering, signing, issuance and download on this machine
+	$(PY) -m benchmarks.certificates
 
 graph: install ## Regenerate docs/workflow.dot (and .svg) from the state machine
 	$(PY) manage.py graph_transitions curation.Application > docs/workflow.dot
@@ -55,4 +63,4 @@ lock: ## Re-pin requirements.lock from pyproject.toml (needs uv)
 clean: ## Remove the virtual environment, the development database and media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help install system-packages messages run test test-postgres lint check graph lock clean
+.PHONY: help install system-packages messages run test test-e2e test-postgres lint check graph lock clean
