@@ -156,3 +156,36 @@ def test_the_menu_leads_to_the_account_and_the_business(client, office):
     page = client.get(reverse("products:list")).content.decode()
     assert f'href="{reverse("account_email")}"' in page
     assert f'href="{reverse("products:business_home")}"' in page
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(client, settings):
+    from axes.models import AccessAttempt
+
+    sign_up(client)
+    verify(client)
+    client.logout()
+    responses = [
+        sign_in(client, password="not-the-password") for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    locked = responses[-1]
+    assert [r.status_code for r in responses[:-1]] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+
+    sign_in(client)  # the right password, too late
+
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get().failures_since_start == settings.AXES_FAILURE_LIMIT
+
+
+def test_each_user_picks_their_language_and_keeps_it(client, office):
+    from curation.models import Profile
+
+    client.force_login(office.msme)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert Profile.objects.get(user=office.msme).language == "en"
+    assert 'lang="en"' in client.get("/").content.decode()
+
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    assert Profile.objects.get(user=office.msme).language == "id"
+    assert 'lang="id"' in client.get("/").content.decode()
