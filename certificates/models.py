@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from curation.append_only import AppendOnlyModel
 from products.models import Product
 
 
@@ -264,15 +265,7 @@ class EventKind(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-class CertificateEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The certificate audit trail is append-only.")
-
-    def delete(self):
-        raise PermissionError("The certificate audit trail is append-only.")
-
-
-class CertificateEvent(models.Model):
+class CertificateEvent(AppendOnlyModel):
     """What happened to a certificate, when and by whom; never edited or deleted."""
 
     certificate = models.ForeignKey(
@@ -291,8 +284,6 @@ class CertificateEvent(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     detail = models.TextField(_("detail"), blank=True)
 
-    objects = CertificateEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("certificate event")
@@ -300,14 +291,6 @@ class CertificateEvent(models.Model):
 
     def __str__(self):
         return f"{self.certificate_id}: {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The certificate audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The certificate audit trail is append-only.")
 
 
 class DossierFile(models.Model):

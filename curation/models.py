@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from curation import checks
 from curation import permissions as perms
+from curation.append_only import AppendOnlyModel
 
 
 class State(models.TextChoices):
@@ -305,15 +306,7 @@ class CuratorAssignment(models.Model):
         return f"{self.curator} → {self.application}" + (" (lead)" if self.is_lead else "")
 
 
-class AssignmentChangeQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The curator assignment history is append-only.")
-
-    def delete(self):
-        raise PermissionError("The curator assignment history is append-only.")
-
-
-class CuratorAssignmentChange(models.Model):
+class CuratorAssignmentChange(AppendOnlyModel):
     """Who curated an application when: one row per curator added or removed, or made or
     relieved as lead, by the first assignment or a later reassignment.
 
@@ -345,8 +338,6 @@ class CuratorAssignmentChange(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now)
     comment = models.TextField(_("reason"), blank=True)
 
-    objects = AssignmentChangeQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("curator assignment change")
@@ -354,14 +345,6 @@ class CuratorAssignmentChange(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.curator} {self.change}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The curator assignment history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The curator assignment history is append-only.")
 
 
 class RevisionRequest(models.Model):
@@ -394,15 +377,7 @@ class RevisionRequest(models.Model):
         return f"{self.application_id}: {self.message[:60]}"
 
 
-class TransitionLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The audit trail is append-only.")
-
-    def delete(self):
-        raise PermissionError("The audit trail is append-only.")
-
-
-class TransitionLog(models.Model):
+class TransitionLog(AppendOnlyModel):
     """One row per transition taken; never edited or deleted through the application."""
 
     application = models.ForeignKey(
@@ -426,8 +401,6 @@ class TransitionLog(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     comment = models.TextField(_("comment"), blank=True)
 
-    objects = TransitionLogQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("audit entry")
@@ -435,14 +408,6 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.source} → {self.target} ({self.transition})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit trail is append-only.")
 
 
 class Profile(models.Model):
