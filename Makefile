@@ -13,13 +13,21 @@ export DJANGO_SETTINGS_MODULE := curation.settings
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
 
+# Two locks: requirements.lock holds what production runs, requirements-dev.lock the same
+# pins plus the tools for tests and lint. A deployment installs only the first.
 $(BIN)/.installed: requirements.lock
 	@command -v msgfmt >/dev/null || $(MAKE) system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-install: $(BIN)/.installed messages ## Create .venv and install the locked dependencies
+$(BIN)/.installed-dev: requirements-dev.lock $(BIN)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+install: $(BIN)/.installed messages ## Create .venv with the production dependencies (a deployment)
+
+install-dev: $(BIN)/.installed-dev messages ## Add the test and lint tools (make test does it)
 
 system-packages: ## Install the Debian packages the project needs (as root)
 	apt-get update -qq && apt-get install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0 graphviz poppler-utils chromium >/dev/null
@@ -33,34 +41,44 @@ run: install ## Set up and serve the app with demo data at http://127.0.0.1:8000
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install ## Run the test suite (SQLite unless DATABASE_URL is set; browser tests need chromium)
-	$(BIN)/pytest $(PYTEST_ARGS)
+demo-code: install ## Print the two-factor code the demo's staff logins need right now
+	@$(PY) manage.py shell -v0 -c "import time; from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value; from curation.demo import DEMO_TOTP_SECRET; print(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30)))"
 
-test-e2e: install ## Run only the browser tests (Playwright with the system Chromium)
+# Both cores: the browser tests share one worker (they are grouped), the rest spread.
+XDIST := -n 2 --dist loadgroup
+
+test: install-dev ## Run the test suite (SQLite unless DATABASE_URL is set; browser tests need chromium)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+test-e2e: install-dev ## Run only the browser tests (Playwright with the system Chromium)
 	$(BIN)/pytest -m e2e -rs $(PYTEST_ARGS)
 
-test-postgres: install ## Run the test suite on PostgreSQL ($(PG_URL))
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+test-postgres: install-dev ## Run the test suite on PostgreSQL ($(PG_URL))
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
-lint: install ## ruff lint and format check
+lint: install-dev ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-check: install ## Django system checks and missing migrations
+check: install-dev ## Django system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install ## Time certificate rendering, signing, issuance and download on this machine
+bench: install-dev ## Time certificate rendering, signing, issuance and download on this machine
 	$(PY) -m benchmarks.certificates
+
+tasks: install ## Show the task queue: tasks per status, the oldest waiting, stuck and failed ones
+	$(PY) manage.py task_queue
 
 graph: install ## Regenerate docs/workflow.dot (and .svg) from the state machine
 	$(PY) manage.py graph_transitions curation.Application > docs/workflow.dot
 	command -v dot >/dev/null && dot -Tsvg docs/workflow.dot -o docs/workflow.svg || true
 
-lock: ## Re-pin requirements.lock from pyproject.toml (needs uv)
-	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+lock: ## Re-pin both locks from pyproject.toml (needs uv); the dev lock keeps production's pins
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -c requirements.lock -o requirements-dev.lock
 
 clean: ## Remove the virtual environment, the development database and media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help install system-packages messages run test test-e2e test-postgres lint check graph lock clean
+.PHONY: help demo-code install install-dev system-packages messages run test test-e2e test-postgres lint check tasks graph lock clean

@@ -18,7 +18,7 @@ from curation.permissions import can_review_packaging, is_acting_curator
 
 
 def _lock(application, expected_state) -> Application:
-    locked = Application.objects.select_for_update().with_related().get(pk=application.pk)
+    locked = Application.objects.locked(application.pk)
     if locked.state != expected_state:
         raise WorkflowError(
             _("This application is now “%(state)s”; reload the page.")

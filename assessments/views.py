@@ -410,9 +410,11 @@ def evidence(request, pk, document_pk):
     )
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Not kept by the browser either (no max-age): a business's packaging photo must not
+    # stay on an office's shared computer after its user signed out.
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     return response
 
 

@@ -190,9 +190,9 @@ class CertificateCounterAdmin(ReadOnlyAdmin):
 
 @admin.register(ProductShare)
 class ProductShareAdmin(ReadOnlyAdmin):
-    list_display = ["product", "exporter", "shared_by", "shared_at", "stopped_at"]
+    list_display = ["product", "email", "exporter", "shared_by", "shared_at", "stopped_at"]
     list_filter = ["stopped_at"]
-    search_fields = ["product__name", "exporter__email", "exporter__username"]
+    search_fields = ["product__name", "email", "exporter__email", "exporter__username"]
     list_select_related = ["product", "exporter", "shared_by"]
 
 

@@ -7,4 +7,5 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from certificates import checks, permissions  # noqa: F401 - registers rules and checks
+        # Registers the rules, the checks, and the receivers that hand pending shares over.
+        from certificates import checks, permissions, signals  # noqa: F401

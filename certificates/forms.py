@@ -20,7 +20,9 @@ class RevokeForm(forms.Form):
 class ShareForm(forms.Form):
     email = forms.EmailField(
         label=_("Exporter's e-mail address"),
-        help_text=_("The e-mail of the exporter's Siap Ekspor account."),
+        help_text=_(
+            "The exporter sees the product once they sign in to Siap Ekspor with this address."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
 

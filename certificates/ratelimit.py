@@ -3,30 +3,15 @@
 
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 
-
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or, behind NUM_PROXIES trusted proxies, the
-    address the outermost of them saw (X-Forwarded-For entries further left can be
-    forged by the client)."""
-    proxies = settings.NUM_PROXIES
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+from curation.net import client_ip
 
 
 def over_limit(request, *, scope: str, limit: int) -> bool:
     """Count this request; whether the client has made more than `limit` in this minute."""
     window = int(time.time() // 60)
-    key = f"ratelimit:{scope}:{client_address(request)}:{window}"
+    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}:{window}"
     cache.add(key, 0, timeout=90)
     try:
         count = cache.incr(key)

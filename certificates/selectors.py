@@ -81,10 +81,12 @@ def latest_certificates(product_ids) -> dict:
 
 
 def active_shares_of(product):
+    """The business's list of its shares of a product, pending or not: by address only (the
+    accounts behind them are not the business's to know)."""
     return (
         ProductShare.objects.active()
         .filter(product=product)
-        .select_related("exporter", "shared_by")
+        .select_related("shared_by")
         .order_by("shared_at", "pk")
     )
 

@@ -138,7 +138,7 @@ def load_signer() -> signers.SimpleSigner:
         with contextlib.suppress(FileExistsError):
             create_development_key(path)
     try:
-        return signers.SimpleSigner.load_pkcs12_data(
+        signer = signers.SimpleSigner.load_pkcs12_data(
             path.read_bytes(), other_certs=[], passphrase=_passphrase()
         )
     except ValueError as e:
@@ -146,6 +146,17 @@ def load_signer() -> signers.SimpleSigner:
             f"Cannot read the signing key at {path}: wrong SIGNING_PKCS12_PASSPHRASE, "
             "or not a PKCS#12 file."
         ) from e
+    if not settings.DEBUG and is_development_key(signer):
+        # A certificate signed with a key anyone can make proves nothing.
+        raise SigningKeyMissing(
+            f"The signing key at {path} is the development key: production signs only "
+            "with the office's certificate (SIGNING_PKCS12_PATH)."
+        )
+    return signer
+
+
+def is_development_key(signer: signers.SimpleSigner) -> bool:
+    return signer.signing_cert.subject.native.get("common_name") == DEVELOPMENT_COMMON_NAME
 
 
 def sign_pdf(pdf: bytes, *, signer: signers.Signer, reason: str, location: str) -> bytes:

@@ -310,7 +310,7 @@ def share_create(request, pk):
         messages.success(
             request,
             _("%(product)s is now shared with %(exporter)s.")
-            % {"product": certificate.product_name, "exporter": share.exporter.email},
+            % {"product": certificate.product_name, "exporter": share.email},
         )
     return redirect(_back(request, certificate))
 
@@ -328,7 +328,7 @@ def share_stop(request, pk, share_pk):
         messages.success(
             request,
             _("%(exporter)s no longer sees %(product)s.")
-            % {"exporter": share.exporter.email, "product": certificate.product_name},
+            % {"exporter": share.email, "product": certificate.product_name},
         )
     return redirect(_back(request, certificate))
 

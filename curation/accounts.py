@@ -1,8 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
+from curation.net import client_ip
 from curation.roles import Role
+from curation.two_factor import has_two_factor, signed_in_recently
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,3 +21,50 @@ class AccountAdapter(DefaultAccountAdapter):
             user.profile.language = translation.get_language() or user.profile.language
             user.profile.save(update_fields=["language"])
         return user
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # Staff are sent to set up their second factor straight after signing in (see
+        # curation/two_factor.py): asking again for the password typed a moment ago only
+        # gets in the way. Once a factor exists, changing it asks as usual.
+        request = getattr(self, "request", None)
+        user = getattr(request, "user", None)
+        if (
+            app == "allauth.mfa"
+            and user is not None
+            and user.is_authenticated
+            and not has_two_factor(user)
+            and signed_in_recently(request)
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits count per address the same way as every other limit.
+        ip = client_ip(request)
+        if ip is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+
+def attempted_account(request, credentials=None) -> str | None:
+    """The account a sign-in attempt is for, as django-axes counts failures.
+
+    allauth authenticates with `username=` or `email=` (whichever the visitor typed into
+    its one "login" field), so both name the same account here: an e-mail address is
+    turned into its account's user name, and names are compared without case, as
+    allauth does. An address that belongs to no account is counted as itself."""
+    credentials = credentials or {}
+    given = credentials.get("username") or credentials.get("email")
+    if not given and request is not None:
+        given = request.POST.get("login") or request.POST.get("username")
+    if not given:
+        return None
+    given = str(given).strip()
+    if "@" in given:
+        owner = (
+            EmailAddress.objects.filter(email__iexact=given).values_list("user__username").first()
+            or get_user_model().objects.filter(email__iexact=given).values_list("username").first()
+        )
+        if owner:
+            given = owner[0]
+    return given.lower()

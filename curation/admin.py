@@ -4,6 +4,7 @@ the same services and permission checks as every other entry point."""
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -207,8 +208,24 @@ class ProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["regions"]
 
 
+class ProfileFormSet(BaseInlineFormSet):
+    def save_new(self, form, commit=True):
+        # Saving a new user has already made its profile (curation.signals): the inline's
+        # "new" profile fills in that row instead of inserting a second one.
+        profile = form.save(commit=False)
+        existing = Profile.objects.filter(user=self.instance).first()
+        if existing is not None:
+            profile.pk = existing.pk
+            profile._state.adding = False
+        if commit:
+            profile.save()
+            form.save_m2m()
+        return profile
+
+
 class ProfileInline(admin.StackedInline):
     model = Profile
+    formset = ProfileFormSet
     can_delete = False
     filter_horizontal = ["regions"]
 
@@ -221,10 +238,6 @@ admin.site.unregister(User)
 class SiapEksporUserAdmin(UserAdmin):
     inlines = [ProfileInline]
     list_filter = [*UserAdmin.list_filter, "profile__regions"]
-
-
-admin.site.site_header = _("Siap Ekspor administration")
-admin.site.site_title = _("Siap Ekspor")
 
 
 @admin.register(StateTarget)

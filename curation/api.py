@@ -1,24 +1,39 @@
 """The workflow API: the same selectors, permissions and services as the pages.
 
-GET /api/applications/ and /api/applications/<id>/ show what the user may see, with the
-transitions they may take now; POST /api/applications/<id>/transitions/<name>/ takes one.
-A refusal answers 409 when the application changed under the caller (or the step is not
-possible in its state) and 400 when the input or a condition is wrong, with the same
-messages the pages show.
+GET /api/applications/ (paginated) and /api/applications/<id>/ show what the user may see,
+with the transitions they may take now; POST /api/applications/<id>/transitions/<name>/
+takes one. A refusal answers 409 when the application changed under the caller, 403
+when the step is not the caller's job (or not possible in the application's state), and
+400 when the input or a condition is wrong, with the same messages the pages show. An
+application the caller may not see is a 404, exactly like one that does not exist.
+
+Every answer, errors included, is described in the OpenAPI schema (/api/schema/), and
+tests/test_api_schema.py checks real answers against it.
 """
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import api_view
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from curation import services
 from curation.errors import WorkflowError
-from curation.forms import WRITTEN_INPUT
-from curation.models import Application
-from curation.selectors import applications_visible_to, get_application_for_user
+from curation.forms import NOT_OFFERED, WRITTEN_INPUT
+from curation.models import Application, State
+from curation.selectors import (
+    applications_visible_to,
+    curators_offered,
+    get_application_for_user,
+)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -47,46 +62,201 @@ class ApplicationListSerializer(ApplicationSerializer):
         fields = [f for f in ApplicationSerializer.Meta.fields if f != "available_transitions"]
 
 
+class ApplicationFilterSerializer(serializers.Serializer):
+    """The list's query parameters (besides `page`)."""
+
+    state = serializers.ChoiceField(
+        choices=State.choices,
+        required=False,
+        allow_blank=True,  # ?state= is no filter, as a form with nothing chosen sends it
+        help_text="Only the applications in this state.",
+    )
+
+
+class OfferedCuratorField(serializers.PrimaryKeyRelatedField):
+    """A user id among the curators the page offers for the application in the serializer's
+    context. An unknown id, a value that is no id, and a person who may not curate this
+    application all get the same message, which does not repeat the value: an error must
+    not tell which ids exist."""
+
+    default_error_messages = {"does_not_exist": NOT_OFFERED, "incorrect_type": NOT_OFFERED}
+
+    def __init__(self, **kwargs):
+        # The queryset only names the model for the schema (ids are integers); the choices
+        # are the application's, in `get_queryset`.
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return curators_offered(self.context["application"])
+
+
 class TransitionInputSerializer(serializers.Serializer):
-    state = serializers.CharField(
-        help_text="The state the caller last saw; a different current state answers 409."
+    state = serializers.ChoiceField(
+        choices=State.choices,
+        help_text="The state the caller last saw; a different current state answers 409.",
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    curators = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=get_user_model().objects.all()
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The written input: required for request_revision (what to fix), resubmit "
+        "(the answer) and reject (the reason); a note for the other steps.",
     )
-    lead = serializers.PrimaryKeyRelatedField(
-        required=False, allow_null=True, queryset=get_user_model().objects.all()
+    curators = OfferedCuratorField(
+        many=True,
+        required=False,
+        help_text="assign_curators: the user ids of the chosen curators, among those offered "
+        "for this application (the curators of its region).",
+    )
+    lead = OfferedCuratorField(
+        required=False,
+        allow_null=True,
+        help_text="assign_curators: the user id of the lead, one of `curators`.",
     )
 
 
-@extend_schema(responses=ApplicationListSerializer(many=True))
-@api_view(["GET"])
-def application_list(request):
-    queryset = applications_visible_to(request.user).prefetch_related("target_markets")
-    state = request.query_params.get("state")
-    if state:
-        queryset = queryset.filter(state=state)
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset.order_by("-state_changed_at", "-pk"), request)
-    data = ApplicationListSerializer(page, many=True, context={"request": request}).data
-    return paginator.get_paginated_response(data)
+# The bodies of the error answers, for the schema.
 
 
-@extend_schema(responses=ApplicationSerializer)
-@api_view(["GET"])
-def application_detail(request, pk):
-    application = get_application_for_user(request.user, pk)
-    return Response(ApplicationSerializer(application, context={"request": request}).data)
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in the user's language.")
 
 
-@extend_schema(request=TransitionInputSerializer, responses=ApplicationSerializer)
+class RefusalSerializer(serializers.Serializer):
+    messages = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Every reason the step was refused, as the pages show them.",
+    )
+
+
+def _field_errors(help_text):
+    return serializers.ListField(child=serializers.CharField(), required=False, help_text=help_text)
+
+
+class TransitionBadRequestSerializer(serializers.Serializer):
+    """One of three shapes: `messages` (a condition of the step is not met), errors by input
+    field (DRF's validation errors), or `detail` (the body could not be parsed)."""
+
+    messages = _field_errors("The unmet conditions of the step, as the pages show them.")
+    state = _field_errors("Errors in `state`.")
+    comment = _field_errors("Errors in `comment`.")
+    curators = _field_errors("Errors in `curators`.")
+    lead = _field_errors("Errors in `lead`.")
+    non_field_errors = _field_errors("The body is not a JSON object.")
+    detail = serializers.CharField(required=False, help_text="The body could not be parsed.")
+
+
+class FilterErrorSerializer(serializers.Serializer):
+    state = _field_errors("The `state` filter is not one of the states.")
+
+
+NOT_SIGNED_IN = OpenApiResponse(
+    ErrorDetailSerializer,
+    description="Not signed in. (Session authentication sends no challenge, so this is a "
+    "403, never a 401.)",
+)
+# The URL matches any text there, so a malformed id gets the API's 404 too.
+APPLICATION_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The application's id."
+)
+NOT_FOUND = OpenApiResponse(
+    ErrorDetailSerializer,
+    description="No such application, or one the caller may not see: the two are not told apart.",
+)
+
+
+@extend_schema(
+    parameters=[ApplicationFilterSerializer],
+    responses={
+        200: ApplicationListSerializer(many=True),
+        400: OpenApiResponse(FilterErrorSerializer, description="An unknown `state`."),
+        403: NOT_SIGNED_IN,
+        404: OpenApiResponse(ErrorDetailSerializer, description="No such page."),
+    },
+)
+class ApplicationList(generics.ListAPIView):
+    """The applications the caller may see, the most recently changed first."""
+
+    serializer_class = ApplicationListSerializer
+
+    def get_queryset(self):
+        filters = ApplicationFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = applications_visible_to(self.request.user).prefetch_related("target_markets")
+        if state := filters.validated_data.get("state"):
+            queryset = queryset.filter(state=state)
+        return queryset.order_by("-state_changed_at", "-pk")
+
+
+@extend_schema(
+    parameters=[APPLICATION_ID],
+    responses={200: ApplicationSerializer, 403: NOT_SIGNED_IN, 404: NOT_FOUND},
+)
+class ApplicationDetail(generics.RetrieveAPIView):
+    """One application, with the transitions the caller may take now."""
+
+    serializer_class = ApplicationSerializer
+
+    def get_object(self):
+        return get_application_for_user(self.request.user, self.kwargs["pk"])
+
+
+@extend_schema(exclude=True)
+class SchemaView(SpectacularAPIView):
+    """/api/schema/: the description of the API, not one of the operations it describes
+    (so the schema promises nothing about it that tests/test_api_schema.py cannot check)."""
+
+
+application_list = ApplicationList.as_view()
+application_detail = ApplicationDetail.as_view()
+schema_view = SchemaView.as_view()
+
+
+@extend_schema(
+    parameters=[
+        APPLICATION_ID,
+        OpenApiParameter(
+            "name",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            enum=list(services.SERVICES),
+            description="The transition.",
+        ),
+    ],
+    request=TransitionInputSerializer,
+    responses={
+        200: OpenApiResponse(ApplicationSerializer, description="Done: the application now."),
+        400: OpenApiResponse(
+            TransitionBadRequestSerializer, description="The input or a condition is wrong."
+        ),
+        403: OpenApiResponse(
+            PolymorphicProxySerializer(
+                component_name="TransitionForbidden",
+                serializers=[RefusalSerializer, ErrorDetailSerializer],
+                resource_type_field_name=None,
+            ),
+            description="`messages`: the step is not the caller's job, or not possible in "
+            "the application's state. `detail`: not signed in, or the CSRF token is missing "
+            "(session authentication checks it).",
+        ),
+        404: OpenApiResponse(
+            ErrorDetailSerializer,
+            description="No such application (or one the caller may not see), or no such "
+            "transition.",
+        ),
+        409: OpenApiResponse(
+            RefusalSerializer,
+            description="The application changed since the caller saw it (`state`): reload "
+            "and try again.",
+        ),
+    },
+)
 @api_view(["POST"])
 def application_transition(request, pk, name):
     application = get_application_for_user(request.user, pk)
     if name not in services.SERVICES:
-        return Response({"detail": "Unknown transition."}, status=status.HTTP_404_NOT_FOUND)
-    payload = TransitionInputSerializer(data=request.data)
+        return Response({"detail": _("Unknown transition.")}, status=status.HTTP_404_NOT_FOUND)
+    payload = TransitionInputSerializer(data=request.data, context={"application": application})
     payload.is_valid(raise_exception=True)
     data = payload.validated_data
     if data["state"] != application.state:

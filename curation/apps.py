@@ -7,4 +7,4 @@ class CurationConfig(AppConfig):
     verbose_name = _("Curation workflow")
 
     def ready(self):
-        from curation import signals  # noqa: F401
+        from curation import deploy_checks, signals, two_factor  # noqa: F401 - registers them

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from curation.roles import Role
 from curation.selectors import unread_notification_count, user_roles
+from curation.two_factor import requires_two_factor
 
 
 def navigation(request):
@@ -27,8 +28,9 @@ def navigation(request):
     items.append((reverse("account_logout"), _("Sign out"), None))
     path = request.path
     return {
+        "two_factor_required": requires_two_factor(user),
         "nav": [
             {"url": url, "label": label, "badge": badge, "active": path == url}
             for url, label, badge in items
-        ]
+        ],
     }

@@ -1,10 +1,10 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from curation.models import State
-from curation.roles import Role
+from curation.selectors import curators_offered
+from curation.services import curator_problems
 from products.models import ConflictOfInterest
 
 # The written input a transition takes, by the service's keyword, and its label.
@@ -13,6 +13,12 @@ WRITTEN_INPUT = {
     "resubmit": ("answer", _("Your answer to the revision request")),
     "reject": ("reason", _("Reason for the rejection")),
 }
+
+
+# The one answer to a choice of curator the page did not offer, whatever was sent: an
+# unknown id, something that is not an id, or a person who may not curate here. It names
+# no id, so nobody learns which accounts exist.
+NOT_OFFERED = _("Choose curators from those offered for this application.")
 
 
 def person_name(user) -> str:
@@ -67,17 +73,9 @@ class CuratorPickerMixin:
     def add_curator_fields(self, application, *, initial_curators=(), initial_lead=None):
         self.application = application
         business = application.product.business
-        assigned = application.assignments.values("curator_id")
-        eligible = (
-            get_user_model()
-            .objects.filter(groups__name=Role.CURATOR, is_active=True)
-            .filter(Q(profile__regions=business.region_id) | Q(pk__in=assigned))
-            .values("pk")
-        )
-        # Selected by id, then annotated, so the joins above cannot multiply the count.
+        # Selected by id, then annotated, so the selector's joins cannot multiply the count.
         self.candidates = (
-            get_user_model()
-            .objects.filter(pk__in=eligible)
+            curators_offered(application)
             .annotate(
                 open_assignments=Count(
                     "curator_assignments",
@@ -108,7 +106,8 @@ class CuratorPickerMixin:
             % {"count": minimum},
             error_messages={
                 "required": _("Choose at least %(count)s curators.") % {"count": minimum},
-                "invalid_choice": _("One of the chosen people cannot curate this application."),
+                "invalid_choice": NOT_OFFERED,
+                "invalid_pk_value": NOT_OFFERED,
             },
         )
         self.fields["lead"] = LeadChoiceField(
@@ -118,12 +117,13 @@ class CuratorPickerMixin:
             empty_label=None,
             initial=initial_lead.pk if initial_lead else None,
             help_text=_("One of the chosen curators: decides after everyone has scored."),
-            error_messages={"required": _("Choose the lead among the chosen curators.")},
+            error_messages={
+                "required": _("Choose the lead among the chosen curators."),
+                "invalid_choice": NOT_OFFERED,
+            },
         )
 
     def clean_curator_choice(self, cleaned):
-        from curation.services import curator_problems
-
         curators = list(cleaned.get("curators") or [])
         lead = cleaned.get("lead")
         if not curators or lead is None:

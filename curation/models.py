@@ -73,6 +73,14 @@ class ApplicationQuerySet(models.QuerySet):
             "product__business__region", "product__category", "rubric", "packaging_checklist"
         )
 
+    def locked(self, pk) -> "Application":
+        """The application, its row locked until the transaction ends (with what a
+        transition reads joined in). Only its own row: a plain select_for_update() over
+        the joins would also lock the rubric, checklist and region rows that thousands of
+        applications share, so every transition would queue on them and two processes
+        could deadlock."""
+        return self.select_for_update(of=("self",)).with_related().get(pk=pk)
+
 
 class Application(ConcurrentTransitionMixin, models.Model):
     product = models.ForeignKey(

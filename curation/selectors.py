@@ -5,6 +5,7 @@ Every page and API endpoint that shows an application gets it through
 `applications_visible_to`.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -56,6 +57,22 @@ def get_application_for_user(user, pk) -> Application:
         return applications_visible_to(user).get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def curators_offered(application):
+    """The people who may be chosen as curators of `application`: the active curators
+    working in its business's region, and those already assigned to it (a curator who
+    moved to another region keeps the applications they curate). Conflicts of interest
+    and membership of the business are not filtered out here: the pages show those
+    curators with the reason they cannot be chosen, and `curator_problems` refuses them."""
+    assigned = application.assignments.values("curator_id")
+    return get_user_model().objects.filter(
+        pk__in=get_user_model()
+        .objects.filter(groups__name=Role.CURATOR, is_active=True)
+        .filter(Q(profile__regions=application.product.business.region_id) | Q(pk__in=assigned))
+        # A filter over a to-many join repeats rows: select the ids first.
+        .values("pk")
+    )
 
 
 def unread_notification_count(user) -> int:

@@ -31,6 +31,7 @@ from curation.models import (
 from curation.notifications import notify
 from curation.permissions import can_reassign_curators, is_lead_curator
 from curation.roles import Role
+from curation.selectors import curators_offered
 from products.models import ConflictOfInterest, Document
 
 # The order in which the UI offers the actions, and their names for people.
@@ -142,7 +143,7 @@ def _run(
         with transaction.atomic():
             # The row lock makes two people pressing the button at once run one after the
             # other; the second then sees the new state and is told to reload.
-            locked = Application.objects.select_for_update().with_related().get(pk=application.pk)
+            locked = Application.objects.locked(application.pk)
             if locked.state != seen_state:
                 raise _stale(locked)
             problems = transition_problems(user=by, application=locked, name=name)
@@ -282,15 +283,26 @@ def curator_problems(*, application, curators, lead) -> list[str]:
         )
     )
     members = set(business.memberships.filter(user__in=curators).values_list("user_id", flat=True))
-    non_curators = {c.pk for c in curators} - set(
+    chosen = [c.pk for c in curators]
+    non_curators = set(chosen) - set(
         get_user_model()
-        .objects.filter(pk__in=[c.pk for c in curators], groups__name=Role.CURATOR, is_active=True)
+        .objects.filter(pk__in=chosen, groups__name=Role.CURATOR, is_active=True)
         .values_list("pk", flat=True)
     )
+    # Whoever the pages offer: the region's curators, and those already assigned (so a
+    # reassignment may keep a curator who has since moved to another region). Checked
+    # here, not only in the forms, so the API and the admin cannot pick someone else's
+    # curators either.
+    offered = set(curators_offered(application).filter(pk__in=chosen).values_list("pk", flat=True))
     for curator in curators:
         name = curator.get_full_name() or curator.get_username()
         if curator.pk in non_curators:
             problems.append(_("%(name)s is not a curator.") % {"name": name})
+        elif curator.pk not in offered:
+            problems.append(
+                _("%(name)s does not curate in %(region)s, the region of %(business)s.")
+                % {"name": name, "region": business.region.name, "business": business}
+            )
         if curator.pk in members:
             problems.append(
                 _("%(name)s is a member of %(business)s and cannot curate its products.")
@@ -320,7 +332,7 @@ def application_reassign_curators(
     curators = list(dict.fromkeys(curators))
     seen_state = application.state
     with transaction.atomic():
-        locked = Application.objects.select_for_update().with_related().get(pk=application.pk)
+        locked = Application.objects.locked(application.pk)
         if locked.state != seen_state:
             raise _stale(locked)
         if not can_reassign_curators.test(by, locked):

@@ -32,14 +32,22 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Django signs sessions, password-reset links and CSRF tokens with it: a short or public
+# key lets anyone forge them.
+SECRET_KEY_MIN_LENGTH = 50
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters when DEBUG is off"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, for superusers only (curation/admin_site.py).
+    "curation.admin_site.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,8 +72,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line logged for a request carries its id (curation/logs.py).
+    "curation.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "curation.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "curation.two_factor.StaffTwoFactorMiddleware",
     "curation.middleware.UserLanguageMiddleware",
     # Last, as its documentation asks: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
@@ -99,23 +112,35 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Siap Ekspor"
+# Staff must enrol (curation/two_factor.py); MSMEs and exporters may.
+MFA_ADAPTER = "curation.two_factor.MFAAdapter"
 
-# Repeated failed logins lock the account and address out for a while (django-axes).
+# Repeated failed sign-ins lock that account from that address for a while
+# (django-axes): the account is the one the attempt named, by user name or e-mail alike,
+# and the address is resolved as for every other limit (curation/net.py, NUM_PROXIES).
+# Keyed on both, so neither one guesser behind an office's shared address locks out all
+# its colleagues, nor a guesser elsewhere locks out the account's owner; allauth's own
+# rate limits (per address and per account, over all addresses) sit in front.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "curation.accounts.attempted_account"
+AXES_CLIENT_IP_CALLABLE = "curation.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-AXES_USERNAME_FORM_FIELD = "login"
 AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
+    # The browser's session only: it was opened through allauth's sign-in, with its
+    # lockout and second factor. (HTTP Basic skipped both, and CSRF.)
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
+    # JSON only: the browsable API's page needs inline styles that the site's policy
+    # refuses, and the OpenAPI schema at /api/schema/ documents every endpoint.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "curation.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -123,6 +148,26 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Siap Ekspor API",
     "DESCRIPTION": "Export-readiness curation and certification for Indonesian MSMEs.",
     "VERSION": "1",
+}
+
+# Security headers: a strict Content-Security-Policy (django-csp) on every response,
+# static files included: scripts, styles and everything else from our own origin only; no
+# inline script, style or event handler, no eval (htmx is configured for it in base.html);
+# no plugins, no <base>, forms post only to us, and no page may be framed. Images may also
+# be data: URLs (the favicon placeholder, allauth's TOTP QR code). Files on S3 are never
+# embedded in a page: downloads are navigations to a signed URL, which the policy does not
+# govern, so the bucket's origin is not listed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 ROOT_URLCONF = "curation.urls"
@@ -251,14 +296,84 @@ VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, mi
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
+# HTTPS. In production plain HTTP is redirected and cookies travel only over HTTPS. HSTS
+# stays off until the operator sets its lifetime (browsers remember it: start with a day,
+# then a year); `check --deploy` fails while it is 0 in production. Preloading is a
+# separate decision of the domain's owner, so off by default and its warning silenced.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer probes over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if NUM_PROXIES:
+    # Only a proxy we were told about may say that the request came over HTTPS; without
+    # one, a client could send the header itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many web processes serve (gunicorn reads the same variable): with more than one,
+# an in-process cache would give each its own rate limits (`check --deploy` refuses it).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1, minimum=1)
+
+# Operations: logs, error reporting, health checks, the task queue's recovery, the shared
+# cache and collected static files (docs/deployment.md).
+
+# One JSON object per line with the request's id in production, readable lines in
+# development (curation/logs.py).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {"request_id": {"()": "curation.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "curation.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# Errors to Sentry when a DSN is set, without personal data (no cookies, user, address).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(dsn=SENTRY_DSN, integrations=[DjangoIntegration()], send_default_pii=False)
+
+# Django's own Redis backend for redis:// and rediss:// whatever else is installed
+# (django-environ would switch to django-redis, which reads other options, if it ever
+# were), with timeouts: a stalled Redis costs a request seconds, not a worker for ever.
+if env.str("CACHE_URL", default="").startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": env.cache("CACHE_URL", backend="django.core.cache.backends.redis.RedisCache")
+    }
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
+
+# `collectstatic` writes here; with DEBUG off every page needs it (WhiteNoise's manifest).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
+
+# /readyz fails when the oldest task waiting to run has waited longer than this many
+# seconds (0: the queue is left out of readiness).
+READYZ_MAX_TASK_WAIT = env_int("READYZ_MAX_TASK_WAIT", 600)
+# A task running longer than this (seconds) lost its worker: `requeue_stuck_tasks` puts
+# it back, until this many workers have claimed it (curation/task_queue.py).
+TASK_RUNNING_TIMEOUT = env_int("TASK_RUNNING_TIMEOUT", 900, minimum=1)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)

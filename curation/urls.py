@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
-from curation import api, views
+from curation import api, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,13 +25,18 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("", include("certificates.urls")),
     path("accounts/", include("allauth.urls")),
+    # The API's ids are matched as text, so that a malformed one reaches the API and gets
+    # its JSON 404 (the schema declares them integers).
     path("api/applications/", api.application_list, name="api_applications"),
-    path("api/applications/<int:pk>/", api.application_detail, name="api_application"),
+    path("api/applications/<str:pk>/", api.application_detail, name="api_application"),
     path(
-        "api/applications/<int:pk>/transitions/<str:name>/",
+        "api/applications/<str:pk>/transitions/<str:name>/",
         api.application_transition,
         name="api_application_transition",
     ),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/schema/", api.schema_view, name="api_schema"),
     path("admin/", admin.site.urls),
+    # For the load balancer and monitoring: open, not rate limited (curation/health.py).
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
 ]

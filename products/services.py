@@ -200,7 +200,7 @@ def invitation_accept(*, token: str, user) -> Membership:
     makes a double click (or two people with a forwarded link) succeed once."""
     with transaction.atomic():
         invitation = (
-            BusinessInvitation.objects.select_for_update()
+            BusinessInvitation.objects.select_for_update(of=("self",))
             .select_related("business")
             .filter(token=token)
             .first()

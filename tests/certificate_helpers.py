@@ -18,10 +18,14 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from curation import services
 
+# Not the development key's name: the suite runs with DEBUG off, where production refuses
+# to sign with the development key; this one stands in for an office's own certificate.
+TEST_SIGNER = "Siap Ekspor test signer"
+
 
 def make_signing_key(directory: Path) -> Path:
     path = Path(directory) / "test-signing.p12"
-    call_command("create_signing_key", path=str(path), verbosity=0)
+    call_command("create_signing_key", path=str(path), common_name=TEST_SIGNER, verbosity=0)
     return path
 
 

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from curation import services
 from curation.roles import Role
+from products.models import Membership
 from tests import factories as f
 
 
@@ -106,8 +107,30 @@ def office(db):
 
 
 @pytest.fixture
+def world_office(office):
+    """The office with every persona of the access matrix: also a staff member (not the
+    owner) of the business, and an exporter nothing is shared with."""
+    office.personas["msme_staff"] = f.make_member(
+        office.business, "rini-staff", role=Membership.Role.STAFF
+    )
+    office.personas["other_exporter"] = f.UserFactory(
+        username="other-exporter", roles=[Role.EXPORTER]
+    )
+    return office
+
+
+@pytest.fixture
 def bring_to(office):
     def bring(state, application=None):
         return f.bring_to(office, state, application)
 
     return bring
+
+
+def pytest_collection_modifyitems(config, items):
+    # `make test` spreads the suite over both cores (pytest-xdist, --dist loadgroup); the
+    # browser tests and the deployment smoke test each keep to one worker, one at a time.
+    for item in items:
+        for marker in ("e2e", "deployment"):
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.xdist_group(marker))

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +18,7 @@ from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
 from curation.checks import packaging_items
 from curation.roles import Role
+from curation.two_factor import requires_two_factor
 from products.models import (
     Business,
     Category,
@@ -49,6 +52,37 @@ class UserFactory(factory.django.DjangoModelFactory):
     def regions(self, create, extracted, **kwargs):
         if extracted:
             self.profile.regions.add(*extracted)
+
+    @factory.post_generation
+    def two_factor(self, create, extracted, **kwargs):
+        # Staff and superusers must have a second factor to use the site: give them one,
+        # unless the test asks for an unenrolled one (two_factor=False).
+        if extracted is None:
+            extracted = requires_two_factor(self)
+        if extracted:
+            enrol_totp(self)
+
+
+def verified_email(user):
+    """The address checked, as allauth insists before the first sign-in."""
+    return EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+# Every enrolled test user shares this secret, so a browser test can type the code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_totp(user):
+    if not user.authenticator_set.filter(type="totp").exists():
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def totp_code(offset: int = 0) -> str:
+    """The code an authenticator app shows now (or `offset` periods later)."""
+    return format_hotp_value(
+        hotp_value(TOTP_SECRET, int(timezone.now().timestamp()) // 30 + offset)
+    )
 
 
 def region(code="35.71"):

@@ -166,16 +166,11 @@ def test_the_audit_trail_is_append_only(certificate, office):
 
 @pytest.fixture
 def staff_officer(office):
-    office.officer.is_staff = True
+    """The region's officer, who also runs the installation: the admin is for superusers."""
+    office.officer.is_staff = office.officer.is_superuser = True
     office.officer.save()
     office.officer.profile.language = "en"
     office.officer.profile.save()
-    from django.contrib.auth.models import Permission
-
-    office.officer.user_permissions.add(
-        Permission.objects.get(codename="view_certificate"),
-        Permission.objects.get(codename="view_certificateevent"),
-    )
     return office.officer
 
 
@@ -232,9 +227,7 @@ def test_the_admin_refuses_what_the_service_refuses(client, office, certificate)
 
 
 def test_the_admin_shows_but_never_edits_or_deletes(client, certificate):
-    admin = f.UserFactory(username="root")
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
+    admin = f.UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin)
     change = client.get(f"/admin/certificates/certificate/{certificate.pk}/change/")
     assert change.status_code == 200

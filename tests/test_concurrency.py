@@ -225,3 +225,40 @@ def test_a_curator_submitting_twice_at_once_submits_once(office, bring_to):
     # All the winner's scores, none of the other's.
     assert stored.scores.count() == application.rubric.criteria.count()
     assert stored.scores.values("score").distinct().count() == 1
+
+
+def test_a_transition_locks_its_application_only(office, bring_to):
+    """The rubric, checklist, region and business rows are shared by every application: a
+    transition holding its application must leave them free, or every transition in the
+    country queues behind one (and two processes deadlock)."""
+    from django.db import connections, transaction
+
+    from assessments.models import Rubric
+    from products.models import Region
+
+    application = bring_to("submitted")
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Application.objects.locked(application.pk)
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            # nowait: a row the holder had locked would raise at once.
+            Rubric.objects.select_for_update(nowait=True).get(pk=application.rubric_id)
+            Region.objects.select_for_update(nowait=True).get(
+                pk=application.product.business.region_id
+            )
+    finally:
+        release.set()
+        holder.join()

@@ -193,3 +193,22 @@ def test_refused_when_debug_is_off(db, settings):
 
     assert not User.objects.filter(username="umkm").exists()
     assert not Business.objects.exists()
+
+
+def test_demo_staff_sign_in_with_the_documented_second_factor(seed, client):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.utils import timezone
+
+    from curation.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    seed()
+    response = client.post("/accounts/login/", {"login": "koordinator", "password": DEMO_PASSWORD})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(timezone.now().timestamp()) // 30))
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    # An MSME's demo login has no second factor: for them it is a choice.
+    client.logout()
+    response = client.post("/accounts/login/", {"login": "umkm", "password": DEMO_PASSWORD})
+    assert response["Location"] == "/"

@@ -13,7 +13,7 @@ from curation.errors import WorkflowError
 from curation.models import Notification, State
 from curation.roles import Role
 from products.models import ConflictOfInterest, Membership
-from tests.factories import make_member, review_all, score_all
+from tests.factories import UserFactory, make_member, region, review_all, score_all
 
 
 @pytest.fixture(autouse=True)
@@ -287,3 +287,87 @@ def test_a_curator_of_the_application_is_not_asked_to_certify_it(
 
     asked = Notification.objects.filter(application=application, event="approve_packaging")
     assert set(asked.values_list("recipient", flat=True)) == {office.officer.pk}
+
+
+# Curators come from the application's region (WORKFLOW.md, Roles: staff act for the
+# regions of their office). The pages offer only them; the service refuses the rest, so
+# the API and the admin cannot pick another region's curators either.
+
+
+@pytest.fixture
+def blitar_curator(db):
+    return UserFactory(
+        username="bayu",
+        first_name="Bayu",
+        last_name="Blitar",
+        roles=[Role.CURATOR],
+        regions=[region("35.72")],
+    )
+
+
+def test_a_curator_of_another_region_cannot_be_assigned(office, bring_to, blitar_curator):
+    application = bring_to("submitted")
+    before = footprint(application)
+
+    with pytest.raises(WorkflowError) as refused:
+        services.application_assign_curators(
+            application=application,
+            by=office.coordinator,
+            curators=[office.lead, blitar_curator],
+            lead=office.lead,
+        )
+
+    assert refused.value.messages == [
+        "Bayu Blitar does not curate in Kota Kediri, the region of Sambal Bu Rini."
+    ]
+    assert footprint(application) == before
+    # Once Kota Kediri is one of their regions, they may.
+    blitar_curator.profile.regions.add(office.business.region)
+    services.application_assign_curators(
+        application=application,
+        by=office.coordinator,
+        curators=[office.lead, blitar_curator],
+        lead=office.lead,
+    )
+    application.refresh_from_db()
+    assert application.state == State.IN_CURATION
+
+
+def test_a_reassignment_keeps_a_curator_who_moved_but_adds_no_one_from_elsewhere(
+    office, bring_to, blitar_curator
+):
+    application = bring_to("in_curation")
+    # The curator now works for Blitar only; the application stays in their hands.
+    office.curator.profile.regions.set([region("35.72")])
+    history = application.assignment_history.count()
+
+    with pytest.raises(WorkflowError) as refused:
+        services.application_reassign_curators(
+            application=application,
+            by=office.coordinator,
+            curators=[office.lead, office.curator, blitar_curator],
+            lead=office.lead,
+            comment="More hands.",
+        )
+    assert refused.value.messages == [
+        "Bayu Blitar does not curate in Kota Kediri, the region of Sambal Bu Rini."
+    ]
+    assert set(application.assignments.values_list("curator_id", flat=True)) == {
+        office.lead.pk,
+        office.curator.pk,
+    }
+    assert application.assignment_history.count() == history
+
+    services.application_reassign_curators(
+        application=application,
+        by=office.coordinator,
+        curators=[office.lead, office.curator, office.spare_curator],
+        lead=office.curator,
+        comment="The moved curator leads; a colleague of the region joins.",
+    )
+    assignments = {a.curator_id: a.is_lead for a in application.assignments.all()}
+    assert assignments == {
+        office.lead.pk: False,
+        office.curator.pk: True,
+        office.spare_curator.pk: False,
+    }

@@ -1,9 +1,14 @@
-"""Sharing a certified product with exporters: by the e-mail of an exporter account, seen
-under "Shared with me", its certificate and dossier downloadable, shipments recordable;
-stopping ends access on the next request. Linked exporters hear of certification and
-revocation; the business's members get an in-app notice of a revocation too."""
+"""Sharing a certified product with exporters: by e-mail address, seen under "Shared with
+me", its certificate and dossier downloadable, shipments recordable; stopping ends access
+on the next request. The business is answered the same whether or not an exporter account
+uses the address: a share to an address without one waits, pending, until an exporter
+signs in with it verified. Linked exporters hear of certification and revocation; the
+business's members get an in-app notice of a revocation too."""
+
+import re
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.contrib.auth.models import Group
 from django.core import mail
 
@@ -87,26 +92,51 @@ def test_the_address_is_matched_without_case_or_spaces(office, certificate):
     share = product_share(
         certificate=certificate, by=office.msme, email=f"  {office.exporter.email.upper()} "
     )
-    assert share.exporter == office.exporter
+    assert (share.exporter, share.email) == (office.exporter, office.exporter.email)
 
 
 @pytest.mark.parametrize(
     "email", ["nobody@example.test", "outsider@example.test", "curator@example.test"]
 )
-def test_an_address_without_an_exporter_account_is_refused(office, certificate, email):
-    with pytest.raises(WorkflowError) as error:
-        product_share(certificate=certificate, by=office.msme, email=email)
-    assert error.value.messages == [
-        f"No exporter account uses {email}. Exporter accounts are opened by the regional "
-        "office: ask the exporter to contact it, then share again."
-    ]
-    assert not ProductShare.objects.exists()
+def test_an_address_without_an_exporter_account_gets_a_pending_share(
+    office, certificate, email, django_capture_on_commit_callbacks
+):
+    """No account, an account without the exporter role: the share is recorded all the
+    same, for the address, and gives nobody anything until an exporter claims it."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        share = product_share(certificate=certificate, by=office.msme, email=email)
+
+    share.refresh_from_db()
+    assert (share.product, share.email, share.exporter, share.shared_by) == (
+        office.product,
+        email,
+        None,
+        office.msme,
+    )
+    assert share.is_active and share.is_pending
+    assert not Notification.objects.filter(event="product_shared").exists()
+    assert mail.outbox == []
 
 
 def test_sharing_twice_is_refused(office, certificate, shared):
     with pytest.raises(WorkflowError, match="already shared"):
         product_share(certificate=certificate, by=office.msme, email=office.exporter.email)
     assert ProductShare.objects.count() == 1
+
+
+def test_sharing_a_pending_address_twice_is_refused_the_same_way(office, certificate, shared):
+    product_share(certificate=certificate, by=office.msme, email="nobody@example.test")
+    refusals = []
+    for email in ("NoBody@example.test", office.exporter.email.upper()):
+        with pytest.raises(WorkflowError) as refused:
+            product_share(certificate=certificate, by=office.msme, email=email)
+        refusals.append(refused.value.messages)
+    assert refusals == [
+        ["Sambal Pecel Bu Rini is already shared with nobody@example.test."],
+        [f"Sambal Pecel Bu Rini is already shared with {office.exporter.email}."],
+    ]
+    assert ProductShare.objects.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -271,13 +301,134 @@ def test_the_business_shares_and_stops_from_the_application_page(
     assert not share.is_active
 
 
-def test_an_unknown_address_is_explained_on_the_page(client, office, certificate):
+def share_row(html: str, share) -> str:
+    """The business's list row of one share, with its address and id made neutral."""
+    stop = re.escape(f"/share/{share.pk}/stop/")
+    (row,) = re.findall(rf"<li>(?:(?!</li>).)*?{stop}.*?</li>", html, re.S)
+    row = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", row)
+    return row.replace(share.email, "ADDRESS").replace(f"/share/{share.pk}/", "/share/ID/")
+
+
+def test_the_business_gets_the_same_answer_whether_or_not_an_account_uses_the_address(
+    client, office, certificate, django_capture_on_commit_callbacks
+):
+    office.exporter.last_name = "Watanabe"
+    office.exporter.save(update_fields=["last_name"])
+    mail.outbox.clear()
     client.force_login(office.msme)
-    response = client.post(
-        f"/certificates/{certificate.pk}/share/", {"email": "nobody@example.test"}, follow=True
+    back = f"/applications/{certificate.application_id}/"
+    answers = {}
+    for email in (office.exporter.email, "nobody@example.test"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/certificates/{certificate.pk}/share/", {"email": email, "next": back}
+            )
+        assert (response.status_code, response["Location"]) == (302, back)
+        page = client.get(back)
+        share = ProductShare.objects.get(email=email)
+        answers[email] = (
+            [str(m).replace(email, "ADDRESS") for m in page.context["messages"]],
+            share_row(page.content.decode(), share),
+        )
+
+    assert answers[office.exporter.email] == answers["nobody@example.test"]
+    messages, row = answers["nobody@example.test"]
+    assert messages == ["Sambal Pecel Bu Rini is now shared with ADDRESS."]
+    assert "ADDRESS" in row and "Stop sharing" in row
+    # The account behind the address is not named: only the address is shown.
+    page = client.get(back).content.decode()
+    assert "Watanabe" not in page
+    # The exporter with an account was told; the address without one was sent nothing.
+    assert {address for m in mail.outbox for address in m.to} == {office.exporter.email}
+
+
+# Pending shares find their exporter.
+
+
+def verified(user, email=None):
+    primary = not EmailAddress.objects.filter(user=user).exists()
+    EmailAddress.objects.create(
+        user=user, email=email or user.email, verified=True, primary=primary
     )
-    assert "No exporter account uses nobody@example.test" in response.content.decode()
-    assert not ProductShare.objects.exists()
+    return user
+
+
+def test_a_pending_share_is_claimed_when_the_exporter_signs_in(client, office, certificate):
+    share = product_share(certificate=certificate, by=office.msme, email="ayu@trading.test")
+    stopped = product_share(certificate=certificate, by=office.msme, email="old@trading.test")
+    product_share_stop(share=stopped, by=office.msme)
+    # The office opens an exporter account for the address later; until its holder signs
+    # in, nothing is theirs.
+    exporter = f.UserFactory(username="ayu", email="Ayu@Trading.test", roles=[Role.EXPORTER])
+    verified(exporter)
+    verified(exporter, "old@trading.test")
+    share.refresh_from_db()
+    assert share.exporter is None
+    mail.outbox.clear()
+
+    assert statuses(client, exporter, exporter_urls(certificate)) == [200] * 6
+
+    share.refresh_from_db()
+    stopped.refresh_from_db()
+    assert (share.exporter, share.is_active) == (exporter, True)
+    assert stopped.exporter is None  # a stopped share is not handed over
+    assert "Sambal Pecel Bu Rini" in client.get("/shared/").content.decode()
+    notice = Notification.objects.get(recipient=exporter, event="product_shared")
+    assert notice.application == certificate.application
+    assert mail.outbox == []  # in the app only: they are signed in
+    # Signing in again claims nothing twice.
+    client.force_login(exporter)
+    assert ProductShare.objects.filter(exporter=exporter).count() == 1
+
+
+def test_a_pending_share_is_claimed_when_the_exporter_verifies_the_address(
+    client, office, certificate
+):
+    share = product_share(certificate=certificate, by=office.msme, email="second@trading.test")
+    address = EmailAddress.objects.create(
+        user=office.exporter, email="second@trading.test", verified=False
+    )
+    client.force_login(office.exporter)
+    share.refresh_from_db()
+    assert share.exporter is None  # an address not verified proves nothing
+
+    key = EmailConfirmationHMAC(address).key
+    client.post(f"/accounts/confirm-email/{key}/")
+
+    address.refresh_from_db()
+    share.refresh_from_db()
+    assert address.verified
+    assert share.exporter == office.exporter
+    assert client.get(f"/certificates/{certificate.pk}/").status_code == 200
+
+
+def test_an_account_without_the_exporter_role_does_not_get_the_share(client, office, certificate):
+    share = product_share(certificate=certificate, by=office.msme, email=office.outsider.email)
+    verified(office.outsider)
+
+    assert statuses(client, office.outsider, exporter_urls(certificate)) == [404] * 6
+    share.refresh_from_db()
+    assert share.exporter is None
+    # Once the office makes them an exporter, their next sign-in claims it.
+    office.outsider.groups.add(Group.objects.get(name=Role.EXPORTER))
+    assert statuses(client, office.outsider, exporter_urls(certificate)) == [200] * 6
+    share.refresh_from_db()
+    assert share.exporter == office.outsider
+
+
+def test_a_stopped_pending_share_is_never_claimed(client, office, certificate):
+    share = product_share(certificate=certificate, by=office.msme, email="late@trading.test")
+    client.force_login(office.msme)
+    client.post(f"/certificates/{certificate.pk}/share/{share.pk}/stop/")
+    share.refresh_from_db()
+    assert not share.is_active
+
+    exporter = verified(
+        f.UserFactory(username="late", email="late@trading.test", roles=[Role.EXPORTER])
+    )
+    assert statuses(client, exporter, exporter_urls(certificate)) == [404] * 6
+    share.refresh_from_db()
+    assert share.exporter is None
 
 
 def test_others_cannot_share_or_stop(client, office, certificate, shared):

@@ -152,6 +152,29 @@ def test_a_forged_choice_of_a_conflicted_curator_is_refused_with_the_reason(
     assert not CuratorAssignment.objects.filter(application=application).exists()
 
 
+@pytest.mark.parametrize("forged", ["987654", "abc", "another region"])
+def test_a_forged_curator_id_is_refused_without_repeating_it(office, bring_to, login, forged):
+    """An unknown id, something that is no id, and a curator the page does not offer get
+    one message: the page does not tell which accounts exist."""
+    application = bring_to("submitted")
+    if forged == "another region":
+        forged = str(office.foreign_coordinator.pk)  # a curator of Kota Blitar
+    client = login(office.coordinator)
+    response = client.post(
+        f"/applications/{application.pk}/do/assign_curators/",
+        {"state": "submitted", "curators": [office.lead.pk, forged], "lead": forged},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == {
+        "curators": ["Choose curators from those offered for this application."],
+        "lead": ["Choose curators from those offered for this application."],
+    }
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED
+    assert not CuratorAssignment.objects.filter(application=application).exists()
+
+
 def test_the_lead_must_be_one_of_the_chosen_curators(office, bring_to, login):
     application = bring_to("submitted")
     client = login(office.coordinator)

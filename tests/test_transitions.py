@@ -19,7 +19,7 @@ from curation.errors import WorkflowError
 from curation.models import Application, Notification, State
 from curation.roles import Role
 from products.models import Business, Document, DocumentType, Product
-from tests.factories import UserFactory, add_document, review_all, score_all
+from tests.factories import UserFactory, add_document, enrol_totp, review_all, score_all
 
 
 @pytest.fixture(autouse=True)
@@ -740,6 +740,7 @@ def admin_client_for(client):
     def log_in(user):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
+        enrol_totp(user)  # superusers sign in with a second factor
         # The page renders in the user's own language; the assertions read English.
         user.profile.language = "en"
         user.profile.save(update_fields=["language"])

@@ -86,7 +86,12 @@ def browser(chromium_executable):
 @pytest.fixture(scope="session")
 def signing_key(tmp_path_factory):
     path = tmp_path_factory.mktemp("signing") / "e2e.p12"
-    call_command("create_signing_key", path=str(path), verbosity=0)
+    call_command(
+        "create_signing_key",
+        path=str(path),
+        common_name="Siap Ekspor browser-test signer",
+        verbosity=0,
+    )
     return path
 
 
@@ -110,21 +115,47 @@ def site(chromium_executable, live_server, settings, signing_key, transactional_
     return live_server
 
 
+# Every page of every browser test reports what its Content-Security-Policy blocked:
+# Chromium writes each refusal to the console, and this listener, run in each page before
+# its own scripts, writes the directive and the place there too. A test that saw any fails
+# when it ends.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber} ${event.sample}`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 def _server_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if "process_request_thread" in t.name]
 
 
 @pytest.fixture
 def new_context(browser, site):
-    """new_context(width=..., locale=...) -> a browser context (one person, one set of
-    cookies) on the live server; all closed when the test ends."""
-    contexts = []
+    """new_context(width=..., locale=..., **playwright_options) -> a browser context (one
+    person, one set of cookies) on the live server; all closed when the test ends."""
+    contexts, csp_violations = [], []
 
-    def make(width=WIDE, height=900, locale="en-US"):
+    def collect(message):
+        if is_csp_violation(message.text):
+            page_url = message.page.url if message.page else "?"
+            csp_violations.append(f"{page_url}: {message.text}")
+
+    def make(width=WIDE, height=900, locale="en-US", **options):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, locale=locale, base_url=site.url
+            viewport={"width": width, "height": height},
+            locale=locale,
+            base_url=site.url,
+            **options,
         )
         context.set_default_timeout(15_000)
+        context.add_init_script(script=CSP_LISTENER)
+        context.on("console", collect)
         contexts.append(context)
         return context
 
@@ -137,6 +168,8 @@ def new_context(browser, site):
     # a session is connected).
     for thread in _server_threads():
         thread.join(timeout=10)
+    if csp_violations:
+        pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(csp_violations), False)
 
 
 @pytest.fixture

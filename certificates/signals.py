@@ -1,0 +1,21 @@
+"""Pending shares find their exporter: when a user signs in, or verifies an e-mail
+address, the shares addressed to their verified addresses become theirs (if they hold
+the exporter role; `certificates.services.product_shares_claim`)."""
+
+from allauth.account.signals import email_confirmed
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from certificates.services import product_shares_claim
+
+
+# Django's signal, not allauth's: it is sent by every way of signing in (allauth's pages,
+# which call Django's login, and anything else that does).
+@receiver(user_logged_in, dispatch_uid="certificates_claim_shares_on_login")
+def claim_shares_on_login(sender, request, user, **kwargs):
+    product_shares_claim(user=user)
+
+
+@receiver(email_confirmed, dispatch_uid="certificates_claim_shares_on_email_confirmed")
+def claim_shares_on_email_confirmed(sender, request, email_address, **kwargs):
+    product_shares_claim(user=email_address.user)
