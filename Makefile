@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/siap_ekspor
 # Extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not e2e"'
 PYTEST_ARGS ?=
-export DJANGO_SETTINGS_MODULE := curation.settings
+export DJANGO_SETTINGS_MODULE := config.settings
 
 .DEFAULT_GOAL := help
 
@@ -56,9 +56,11 @@ test-e2e: install-dev ## Run only the browser tests (Playwright with the system 
 test-postgres: install-dev ## Run the test suite on PostgreSQL ($(PG_URL))
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
-lint: install-dev ## ruff lint and format check
+lint: install-dev ## ruff, mypy over services, selectors and permissions, import layers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 check: install-dev ## Django system checks and missing migrations
 	$(PY) manage.py check

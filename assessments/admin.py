@@ -13,7 +13,7 @@ from assessments.models import (
     Scoresheet,
     ScoringRound,
 )
-from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 
 class LockedWhenUsedAdmin(admin.ModelAdmin):

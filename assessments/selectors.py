@@ -1,17 +1,29 @@
 """What of the curators' scoring each person may see (WORKFLOW.md, blind review)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-from assessments.models import Scoresheet
-from assessments.scoring import aggregate
-from curation.checks import curation_result
-from curation.permissions import is_assigned_curator, is_business_member
+from django.db.models import QuerySet
+
+from assessments.models import Criterion, PackagingReview, Scoresheet
+from assessments.rules import curation_result
+from assessments.scoring import Aggregate, aggregate
+from curation.models import Application
+from curation.permissions import is_assigned_curator
 from products.models import Document
+from products.permissions import is_business_member
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _AnyUser, _User
 
 
-def visible_curation_result(user, application):
+def visible_curation_result(user: _AnyUser, application: Application) -> Aggregate | None:
     """The aggregate this user may see now, or None.
 
     - A curator sees the others' scores only once their own scoresheet for the current
@@ -34,7 +46,7 @@ def visible_curation_result(user, application):
     return curation_result(application)
 
 
-def own_scoresheet(user, application):
+def own_scoresheet(user: _User, application: Application) -> Scoresheet | None:
     """The user's scoresheet for the application's current round (with its scores), or None."""
     current = application.current_round
     if current is None:
@@ -42,7 +54,7 @@ def own_scoresheet(user, application):
     return Scoresheet.objects.filter(round=current, curator=user).prefetch_related("scores").first()
 
 
-def counted_scoresheets(application) -> list:
+def counted_scoresheets(application: Application) -> list[Scoresheet]:
     """The current round's submitted scoresheets that count: those of the curators
     assigned now (the same ones `curation_result` aggregates), each with its curator and
     scores, for pages that show who scored what."""
@@ -67,7 +79,11 @@ class RunningTotal:
     below_floor: tuple[str, ...]
 
 
-def running_total(application, criteria, scores: dict) -> RunningTotal:
+def running_total(
+    application: Application,
+    criteria: Sequence[Criterion],
+    scores: Mapping[str, int | None],
+) -> RunningTotal:
     """One curator's weighted total so far, by the aggregate's own formula (criteria not
     yet scored count as 0), and the gates their scores fall below."""
     sheet = SimpleNamespace(
@@ -93,7 +109,7 @@ def running_total(application, criteria, scores: dict) -> RunningTotal:
 EVIDENCE_KINDS = ("packaging_photo", "product_photo")
 
 
-def evidence_documents(application):
+def evidence_documents(application: Application) -> QuerySet[Document]:
     """The product's packaging and product photos, newest first: the packaging review's
     evidence."""
     return (
@@ -104,7 +120,7 @@ def evidence_documents(application):
     )
 
 
-def closing_packaging_review(application):
+def closing_packaging_review(application: Application) -> PackagingReview | None:
     """The last closed packaging review (the one that approved or asked for changes)."""
     return (
         application.packaging_reviews.filter(closed_at__isnull=False)

@@ -4,20 +4,29 @@ Both lock the application row, like the transitions, so a scoresheet cannot be s
 into a round that a revision request is closing at the same moment.
 """
 
+from __future__ import annotations
+
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import PackagingItemResult, Score, Scoresheet
-from curation.checks import packaging_items
-from curation.errors import WorkflowError
-from curation.models import Application, State
-from curation.permissions import can_review_packaging, is_acting_curator
+from assessments.models import PackagingItemResult, PackagingReview, Score, Scoresheet
+from assessments.permissions import can_review_packaging
+from assessments.rules import packaging_items
+from curation.models import Application
+from curation.permissions import is_acting_curator
+from curation.states import State
+from kernel.errors import WorkflowError
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User
 
 
-def _lock(application, expected_state) -> Application:
+def _lock(application: Application, expected_state: State) -> Application:
     locked = Application.objects.locked(application.pk)
     if locked.state != expected_state:
         raise WorkflowError(
@@ -30,9 +39,9 @@ def _lock(application, expected_state) -> Application:
 
 def scoresheet_save(
     *,
-    application,
-    curator,
-    scores: dict,
+    application: Application,
+    curator: _User,
+    scores: dict[str, tuple[int, str | None]],
     recommendation: str = "",
     comment: str = "",
     submit: bool = False,
@@ -99,12 +108,12 @@ def scoresheet_save(
     return sheet
 
 
-def scoresheet_version(sheet) -> str:
+def scoresheet_version(sheet: Scoresheet | None) -> str:
     """What a scoresheet page posts back to show which save it was made from."""
     return sheet.updated_at.isoformat() if sheet is not None else ""
 
 
-def packaging_review_version(review) -> str:
+def packaging_review_version(review: PackagingReview) -> str:
     """What a checklist page posts back: the review and a digest of its results, so a
     page made before another save (or before a new review opened) is recognised."""
     rows = sorted(review.results.values_list("item_id", "result", "note"))
@@ -112,7 +121,13 @@ def packaging_review_version(review) -> str:
     return f"{review.number}:{digest}"
 
 
-def packaging_review_save(*, application, reviewer, results: dict, seen: str | None = None):
+def packaging_review_save(
+    *,
+    application: Application,
+    reviewer: _User,
+    results: dict[str, tuple[str, str | None]],
+    seen: str | None = None,
+) -> PackagingReview:
     """Record the reviewer's pass / fail / not applicable and note for checklist items.
 
     `results` maps item keys to (result, note). Saving does not decide: approving or

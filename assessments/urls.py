@@ -12,5 +12,6 @@ urlpatterns = [
     path("curation/", views.curation, name="curation"),
     path("packaging/", views.packaging, name="packaging"),
     path("evidence/<int:document_pk>/", views.evidence, name="evidence"),
-    path("dossier/", views.dossier, name="dossier"),
+    # The path keeps its first name so that bookmarks and links already sent still work.
+    path("dossier/", views.certification_review, name="certification_review"),
 ]

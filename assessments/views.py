@@ -1,6 +1,7 @@
 """The staff workspaces beside the application page: the curator's scoresheet, the
 curation result the lead decides on, the packaging checklist, the evidence photos, and
-the certifying officer's dossier.
+the certifying officer's certification review (everything the officer checks before
+certifying; not the export dossier, which is `certificates.dossier`).
 
 Each view loads the application through `get_application_for_user` (404 for whoever may
 not see it), checks the page's own predicate (403 with the reason), and changes state
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_POST
 import products.models
 from assessments.forms import PackagingReviewForm, ScoresheetForm, in_language
 from assessments.models import Scoresheet
+from assessments.permissions import can_review_packaging, can_view_packaging_review
+from assessments.rules import curation_result, packaging_items
 from assessments.selectors import (
     EVIDENCE_KINDS,
     closing_packaging_review,
@@ -37,22 +40,17 @@ from assessments.services import (
     scoresheet_version,
 )
 from curation import services
-from curation.checks import curation_result, document_problems, packaging_items
-from curation.errors import WorkflowError
+from curation.checks import document_problems
 from curation.forms import person_name
-from curation.models import State
-from curation.permissions import (
-    can_review_packaging,
-    can_score,
-    can_view_curation,
-    can_view_dossier,
-    can_view_packaging_review,
-)
+from curation.permissions import can_score, can_view_certification_review, can_view_curation
 from curation.selectors import get_application_for_user
+from curation.states import State
 from curation.timeline import timeline_for
+from curation.transitions import SPECS
+from kernel.errors import WorkflowError, show_workflow_error
 from products.models import Document
 
-# A document expiring within this many days is flagged on the dossier.
+# A document expiring within this many days is flagged on the certification review.
 EXPIRES_SOON_DAYS = getattr(products.models, "EXPIRY_WARNING_DAYS", 60)
 
 
@@ -69,15 +67,10 @@ def _actions(user, application, names):
     """The user's transitions among `names` in this state, each with what blocks it."""
     offered = services.offered_transitions(user=user, application=application)
     return [
-        {"name": name, "label": services.TRANSITION_LABELS[name], "problems": offered[name]}
+        {"name": name, "label": SPECS[name].label, "problems": offered[name]}
         for name in names
         if name in offered
     ]
-
-
-def _flash(request, error: WorkflowError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # The curator's scoresheet.
@@ -131,7 +124,7 @@ def scoresheet(request, pk):
                     application=application, curator=user, submit=submit, **form.service_kwargs()
                 )
             except WorkflowError as e:
-                _flash(request, e)
+                show_workflow_error(request, e)
                 if e.stale:
                     return redirect("assessments:scoresheet", pk=pk)
             else:
@@ -330,7 +323,7 @@ def packaging(request, pk):
                     application=application, reviewer=user, **form.service_kwargs()
                 )
             except WorkflowError as e:
-                _flash(request, e)
+                show_workflow_error(request, e)
                 if e.stale:
                     return redirect("assessments:packaging", pk=pk)
             else:
@@ -418,7 +411,7 @@ def evidence(request, pk, document_pk):
     return response
 
 
-# The certifying officer's dossier.
+# The certifying officer's certification review.
 
 
 def _document_url(document, application):
@@ -445,10 +438,10 @@ def _validity(document, today):
 
 
 @login_required
-def dossier(request, pk):
+def certification_review(request, pk):
     application = get_application_for_user(request.user, pk)
     user = request.user
-    if not can_view_dossier.test(user, application):
+    if not can_view_certification_review.test(user, application):
         return _refused(
             request,
             application,
@@ -480,7 +473,7 @@ def dossier(request, pk):
     )
     return render(
         request,
-        "assessments/dossier.html",
+        "assessments/certification_review.html",
         {
             "application": application,
             "product": product,

@@ -31,7 +31,7 @@ def configure(workdir: Path) -> None:
     """Point the settings at the temporary directory before Django reads them."""
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "curation.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
             "MEDIA_ROOT": str(workdir / "media"),
             "AWS_STORAGE_BUCKET_NAME": "",
@@ -72,7 +72,7 @@ class Office:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from curation.roles import Role
+        from kernel.roles import Role
         from products.models import Business, Membership, Region
 
         users = get_user_model()
@@ -161,9 +161,9 @@ class Office:
 
     def awaiting_certification(self, n: int):
         """An application brought to "awaiting certification" through the services."""
+        from assessments.rules import packaging_items
         from assessments.services import packaging_review_save, scoresheet_save
         from curation import services
-        from curation.checks import packaging_items
 
         application = services.application_create(product=self.product(n), by=self.msme)
         services.application_submit(application=application, by=self.msme)
@@ -222,8 +222,8 @@ def run(runs: int) -> None:
 
     from certificates import rendering
     from certificates.models import Certificate
-    from certificates.services import certificate_render
     from certificates.signing import create_development_key, load_signer, sign_pdf
+    from certificates.storing import certificate_render
     from curation import services
 
     call_command("migrate", verbosity=0)

@@ -19,10 +19,10 @@ from certificates.models import (
     ShipmentCarton,
     ShipmentLine,
 )
-from certificates.services import certificate_revoke
-from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
-from curation.errors import WorkflowError
-from curation.roles import Role
+from certificates.revocation import certificate_revoke
+from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from kernel.errors import WorkflowError
+from kernel.roles import Role
 
 
 class EventInline(ReadOnlyInline):

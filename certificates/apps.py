@@ -8,4 +8,4 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         # Registers the rules, the checks, and the receivers that hand pending shares over.
-        from certificates import checks, permissions, signals  # noqa: F401
+        from certificates import permissions, signals, system_checks  # noqa: F401

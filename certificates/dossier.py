@@ -3,13 +3,11 @@ its own name. Besides the signed certificate it holds a bilingual product specif
 sheet for buyers and, for each target market, a checklist of the export documents that
 market needs, marking what the business already holds and who issues the rest.
 
-Rendering (WeasyPrint) is imported only where a file is rendered, so the web process that
-takes the snapshot during `certify` never loads it.
-
 What the dossier says is worked out once, at issue, inside the certify transaction
 (`dossier_snapshot`), and kept on the certificate: the files rendered from it afterwards
 (and again, should one ever be missing) print what held on the day of certification,
-whatever the business uploads or edits later.
+whatever the business uploads or edits later. Here is how they look; they are rendered
+and stored after the commit by `storing.dossier_render`.
 
 The export facts come from the shipped markets.json (per market: proof of origin and
 extra rules; for every export, for food and for plant or wood products: the documents
@@ -29,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from PIL import Image, ImageOps
 
+from certificates import rendering
 from curation.reference import read as read_reference
 from products.models import Document, DocumentType
 
@@ -395,8 +394,6 @@ def photo_data_uri(document_id: int, sha256: str) -> str | None:
 
 
 def _dates(certificate) -> dict:
-    from certificates import rendering
-
     return {
         "issued": rendering.bilingual_date(timezone.localdate(certificate.issued_at)),
         "valid_until": rendering.bilingual_date(certificate.valid_until),
@@ -426,8 +423,6 @@ def render_specification_html(certificate) -> str:
 
 
 def render_checklist_html(certificate) -> str:
-    from certificates import rendering
-
     data = certificate.dossier
     context = {
         "certificate": certificate,
@@ -444,8 +439,6 @@ def render_checklist_html(certificate) -> str:
 
 
 def render_specification_pdf(certificate) -> bytes:
-    from certificates import rendering
-
     return rendering.write_pdf(
         render_specification_html(certificate),
         identifier=f"{certificate.number} specification".encode(),
@@ -453,8 +446,6 @@ def render_specification_pdf(certificate) -> bytes:
 
 
 def render_checklist_pdf(certificate) -> bytes:
-    from certificates import rendering
-
     return rendering.write_pdf(
         render_checklist_html(certificate),
         identifier=f"{certificate.number} checklist".encode(),

@@ -1,6 +1,6 @@
 """Export-readiness certificates, their per-region numbering, and their audit trail.
 
-A certificate is issued inside the `certify` transaction (`certificates.services`); its
+A certificate is issued inside the `certify` transaction (`certificates.issuing`); its
 PDF is rendered and signed afterwards by a task, so a certificate exists before its
 file does (`is_ready`). What the certificate states (business, product, grade, markets,
 officer) is copied at issue: a later edit of the product never changes an issued
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from curation.append_only import AppendOnlyModel
+from kernel.append_only import AppendOnlyModel
 from products.models import Product
 
 

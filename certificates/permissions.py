@@ -1,51 +1,49 @@
 """Who may do what to a certificate: `rules` predicates taking (user, certificate), built
-on the application's predicates so separation of duties holds the same way.
+on the application's predicates so separation of duties holds the same way, and on the
+business's (`products.permissions.is_business_member` takes a certificate or a product).
 
 Exporters are the one role that sees certificates without seeing their application: only
 those of the products a business shares with them, for as long as the share lasts (read
 on every request, so stopping a share ends access at once)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rules
 
 from curation import permissions as application_perms
-from curation.roles import Role
+from kernel.roles import Role
+from products.permissions import is_business_member, is_region_certifying_officer
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _AnyUser
+
+    from certificates.models import Certificate
 
 
 @rules.predicate
-def is_certificate_region_officer(user, certificate) -> bool:
+def is_certificate_region_officer(user: _AnyUser, certificate: Certificate) -> bool:
     # A certifying officer of the certificate's region who is not a member of its business.
-    return application_perms.is_region_certifying_officer.test(user, certificate.application)
+    return is_region_certifying_officer.test(user, certificate.application)
 
 
 @rules.predicate
-def can_view_certificate_application(user, certificate) -> bool:
+def can_view_certificate_application(user: _AnyUser, certificate: Certificate) -> bool:
     return application_perms.can_view_application.test(user, certificate.application)
 
 
 @rules.predicate
-def is_certificate_business_member(user, certificate) -> bool:
-    if not user.is_authenticated:
-        return False
-    return certificate.product.business.memberships.filter(user=user).exists()
-
-
-@rules.predicate
-def has_active_share(user, certificate) -> bool:
+def has_active_share(user: _AnyUser, certificate: Certificate) -> bool:
     if not user.is_authenticated:
         return False
     return certificate.product.shares.active().filter(exporter=user).exists()
 
 
-@rules.predicate
-def is_product_business_member(user, product) -> bool:
-    if not user.is_authenticated:
-        return False
-    return product.business.memberships.filter(user=user).exists()
-
-
 is_shared_exporter = rules.is_group_member(Role.EXPORTER.value) & has_active_share
 # (user, product): who starts and stops sharing a product.
-can_manage_product_shares = rules.is_group_member(Role.MSME.value) & is_product_business_member
+can_manage_product_shares = rules.is_group_member(Role.MSME.value) & is_business_member
 
 can_revoke_certificate = is_certificate_region_officer
 # Whoever may see the application may see and download its certificate and dossier; so
@@ -53,7 +51,7 @@ can_revoke_certificate = is_certificate_region_officer
 can_view_certificate = can_view_certificate_application | is_shared_exporter
 # The business's MSME members share its certified products and record their shipments;
 # an exporter they share with records shipments too.
-can_share_certificate = rules.is_group_member(Role.MSME.value) & is_certificate_business_member
+can_share_certificate = rules.is_group_member(Role.MSME.value) & is_business_member
 can_record_shipment = can_share_certificate | is_shared_exporter
 
 rules.add_perm("certificates.revoke_certificate_object", can_revoke_certificate)

@@ -5,7 +5,7 @@ import time
 
 from django.core.cache import cache
 
-from curation.net import client_ip
+from kernel.net import client_ip
 
 
 def over_limit(request, *, scope: str, limit: int) -> bool:

@@ -1,4 +1,6 @@
-"""The certificate as a printed document: bilingual HTML rendered to PDF by WeasyPrint.
+"""The printed documents: bilingual HTML rendered to PDF by WeasyPrint. Here the
+certificate and a shipment's pro-forma invoice and packing list; the export dossier's
+sheets are in `dossier`. Storing the results is `storing`.
 
 Rendering reads only the certificate row (what was certified, copied at issue), so a
 certificate rendered again later would say the same thing. Nothing is fetched from the
@@ -11,10 +13,8 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
-from certificates.models import Certificate
+from certificates.models import Certificate, Shipment
 
 # Only inline data may be loaded while rendering; anything else stops the render.
 _FETCHER_OPTIONS = {"allowed_protocols": {"data"}, "fail_on_errors": True}
@@ -62,6 +62,12 @@ def render_certificate_html(certificate: Certificate) -> str:
 def write_pdf(html: str, *, identifier: bytes) -> bytes:
     """Render `html` to PDF. `identifier` (the document's number) makes the PDF's file
     identifier, so the same HTML always gives the same bytes."""
+    # Imported here, not at the top: WeasyPrint takes half a second or more and some 25 MB
+    # to load, and only the processes that render (task workers, `issue_pending`) need it,
+    # not every web process that issues a certificate or records a shipment.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     document = HTML(string=html, url_fetcher=URLFetcher(**_FETCHER_OPTIONS))
     return document.write_pdf(pdf_identifier=identifier, custom_metadata=False)
 
@@ -69,3 +75,39 @@ def write_pdf(html: str, *, identifier: bytes) -> bytes:
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     """The unsigned PDF."""
     return write_pdf(render_certificate_html(certificate), identifier=certificate.number.encode())
+
+
+# A shipment's papers.
+
+
+def _shipment_context(shipment: Shipment) -> dict:
+    certificate = shipment.certificate
+    business = certificate.product.business
+    return {
+        "shipment": shipment,
+        "certificate": certificate,
+        "seller": {
+            "name": certificate.business_name,
+            "address": business.address,
+            "nib": business.nib,
+            "email": business.email,
+            "phone": business.phone,
+        },
+        "lines": list(shipment.lines.all()),
+        "cartons": list(shipment.cartons.all()),
+        "date": bilingual_date(timezone.localdate(shipment.created_at)),
+        "market": shipment.market,
+        "verification_url": certificate.verification_url,
+    }
+
+
+def render_invoice_pdf(shipment: Shipment) -> bytes:
+    with translation.override("id"):
+        html = render_to_string("pdf/invoice.html", _shipment_context(shipment))
+    return write_pdf(html, identifier=shipment.number.encode())
+
+
+def render_packing_list_pdf(shipment: Shipment) -> bytes:
+    with translation.override("id"):
+        html = render_to_string("pdf/packing_list.html", _shipment_context(shipment))
+    return write_pdf(html, identifier=shipment.packing_list_number.encode())

@@ -5,22 +5,38 @@ here (404 for anyone who may not see it). Shares are read on every call, never c
 so an exporter whose share was stopped loses access on its very next request.
 """
 
-from django.db.models import Q
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from certificates.models import Certificate, ProductShare, Shipment
-from curation.roles import Role
-from curation.selectors import applications_visible_to, user_roles
+from certificates.models import (
+    Certificate,
+    CertificateQuerySet,
+    DossierFile,
+    ProductShare,
+    Shipment,
+)
+from curation.selectors import applications_visible_to
+from kernel.roles import Role, user_roles
+from products.models import Product
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _AnyUser
 
 
-def shared_product_ids(user):
+def shared_product_ids(user: _AnyUser) -> QuerySet[ProductShare, Any]:
     """The products shared with `user` as an exporter, now (a subquery)."""
     if not user.is_authenticated or Role.EXPORTER not in user_roles(user):
         return ProductShare.objects.none().values("product_id")
     return ProductShare.objects.active().filter(exporter=user).values("product_id")
 
 
-def certificates_visible_to(user):
+def certificates_visible_to(user: _AnyUser) -> CertificateQuerySet:
     """The certificates of the applications `user` may see, and of the products shared
     with them."""
     visible = Q(application__in=applications_visible_to(user).values("pk"))
@@ -29,7 +45,7 @@ def certificates_visible_to(user):
     return Certificate.objects.filter(visible)
 
 
-def get_certificate_for_user(user, pk) -> Certificate:
+def get_certificate_for_user(user: _AnyUser, pk: int | str) -> Certificate:
     try:
         return certificates_visible_to(user).with_related().get(pk=pk)
     except (Certificate.DoesNotExist, ValueError, TypeError):
@@ -45,7 +61,12 @@ def get_certificate_by_code(code: str) -> Certificate | None:
     return Certificate.objects.with_related().filter(verification_code=code).first()
 
 
-def shares_for_exporter(user):
+def dossier_parts(certificate: Certificate) -> dict[str, DossierFile]:
+    """The export dossier's stored files by kind (a kind not stored yet is missing)."""
+    return {f.kind: f for f in certificate.dossier_files.all()}
+
+
+def shares_for_exporter(user: _AnyUser) -> QuerySet[ProductShare]:
     """The exporter's "Shared with me": active shares, each with the product's latest
     certificate."""
     if not user.is_authenticated or Role.EXPORTER not in user_roles(user):
@@ -58,7 +79,7 @@ def shares_for_exporter(user):
     )
 
 
-def latest_certificate(product) -> Certificate | None:
+def latest_certificate(product: Product) -> Certificate | None:
     return (
         Certificate.objects.with_related()
         .filter(product=product)
@@ -67,10 +88,10 @@ def latest_certificate(product) -> Certificate | None:
     )
 
 
-def latest_certificates(product_ids) -> dict:
+def latest_certificates(product_ids: Iterable[int]) -> dict[int, Certificate]:
     """{product id: its latest certificate} for many products in one query (a list page
     must not ask once per row)."""
-    latest = {}
+    latest: dict[int, Certificate] = {}
     for certificate in (
         Certificate.objects.with_related()
         .filter(product__in=product_ids)
@@ -80,7 +101,7 @@ def latest_certificates(product_ids) -> dict:
     return latest
 
 
-def active_shares_of(product):
+def active_shares_of(product: Product) -> QuerySet[ProductShare]:
     """The business's list of its shares of a product, pending or not: by address only (the
     accounts behind them are not the business's to know)."""
     return (
@@ -91,7 +112,7 @@ def active_shares_of(product):
     )
 
 
-def shipments_visible_to(user):
+def shipments_visible_to(user: _AnyUser) -> QuerySet[Shipment]:
     """All shipments of their business's products for its members; for an exporter, the
     shipments it recorded itself, while the product is shared with it (a business's other
     buyers and prices are not the exporter's business)."""
@@ -107,7 +128,7 @@ def shipments_visible_to(user):
     )
 
 
-def get_shipment_for_user(user, pk) -> Shipment:
+def get_shipment_for_user(user: _AnyUser, pk: int | str) -> Shipment:
     try:
         return shipments_visible_to(user).get(pk=pk)
     except (Shipment.DoesNotExist, ValueError, TypeError):

@@ -1,25 +1,24 @@
-"""Shipments of certified products, and their pro-forma invoice and packing list.
+"""Shipments of certified products: what is recorded, checked and totalled.
 
 `shipment_create` checks everything first and then saves the shipment, its lines and
-cartons and their totals in one transaction, or nothing at all; the two PDFs are
-rendered after the commit (a task, or `issue_pending`), stored once with their SHA-256,
-and never rendered again. Amounts are Decimal, each line rounded half up to the
-currency's minor unit and the total the sum of the rounded lines, as on a paper invoice.
+cartons and their totals in one transaction, or nothing at all; its pro-forma invoice and
+packing list (`rendering`) are rendered after the commit (a task, or `issue_pending`:
+`storing.shipment_render`), stored once with their SHA-256, and never rendered again.
+Amounts are Decimal, each line rounded half up to the currency's minor unit and the total
+the sum of the rounded lines, as on a paper invoice.
 """
 
-import hashlib
-import logging
-import secrets
+from __future__ import annotations
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certificates import tasks
 from certificates.models import (
     CURRENCY_EXPONENT,
     Certificate,
@@ -31,11 +30,13 @@ from certificates.models import (
     carton_volume_m3,
 )
 from certificates.permissions import can_record_shipment
-from certificates.services import certificate_usable_problems
-from curation.errors import WorkflowError
+from certificates.sharing import certificate_usable_problems
+from kernel.errors import WorkflowError
 from products.models import Market
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User
 
 KG = Decimal("0.001")
 M3 = Decimal("0.001")
@@ -77,7 +78,7 @@ def compute_totals(lines: Sequence[Mapping], cartons: Sequence[Mapping], currenc
     return Totals(amount, count, net.quantize(KG), gross.quantize(KG), volume)
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     """A number from a form or a caller: None when blank, NaN when not a number."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -89,7 +90,9 @@ def _decimal(value) -> Decimal | None:
         return Decimal("NaN")
 
 
-def _positive(value, *, places: int, limit: int, what: str, problems: list[str]) -> Decimal | None:
+def _positive(
+    value: object, *, places: int, limit: int, what: str, problems: list[str]
+) -> Decimal | None:
     """`value` as a Decimal if it is a number above zero with at most `places` decimals
     and below `limit`; otherwise None, with a problem saying why (`what` names it)."""
     number = _decimal(value)
@@ -179,7 +182,7 @@ def _clean_cartons(cartons: Sequence[Mapping], problems: list[str]) -> list[dict
             )
         given = [carton.get(k) for k in ("length_cm", "width_cm", "height_cm")]
         given = [value for value in given if _decimal(value) is not None]
-        dimensions = (None, None, None)
+        dimensions: tuple[Decimal | None, ...] = (None, None, None)
         if given:
             if len(given) != 3:
                 problems.append(
@@ -218,7 +221,7 @@ def _clean_cartons(cartons: Sequence[Mapping], problems: list[str]) -> list[dict
 def shipment_create(
     *,
     certificate: Certificate,
-    by,
+    by: _User,
     buyer_name: str,
     buyer_address: str,
     buyer_country: str,
@@ -276,6 +279,7 @@ def shipment_create(
     clean_cartons = _clean_cartons(cartons, problems)
     if problems:
         raise WorkflowError(list(dict.fromkeys(problems)))
+    assert market is not None  # a missing market is one of the problems above
 
     totals = compute_totals(clean_lines, clean_cartons, currency)
     with transaction.atomic():
@@ -316,109 +320,5 @@ def shipment_create(
             )
             first += carton["count"]
         ShipmentCarton.objects.bulk_create(rows)
-        transaction.on_commit(lambda: shipment_render_enqueue(shipment.pk), robust=True)
+        transaction.on_commit(lambda: tasks.shipment_render_enqueue(shipment.pk), robust=True)
     return shipment
-
-
-def shipment_render_enqueue(shipment_id: int, *, run_after=None) -> None:
-    from certificates.tasks import shipment_render_task
-
-    task = shipment_render_task
-    if run_after is not None:
-        task = task.using(run_after=run_after)
-    task.enqueue(shipment_id)
-
-
-# The two documents.
-
-
-def _context(shipment: Shipment) -> dict:
-    from certificates import rendering
-
-    certificate = shipment.certificate
-    business = certificate.product.business
-    return {
-        "shipment": shipment,
-        "certificate": certificate,
-        "seller": {
-            "name": certificate.business_name,
-            "address": business.address,
-            "nib": business.nib,
-            "email": business.email,
-            "phone": business.phone,
-        },
-        "lines": list(shipment.lines.all()),
-        "cartons": list(shipment.cartons.all()),
-        "date": rendering.bilingual_date(timezone.localdate(shipment.created_at)),
-        "market": shipment.market,
-        "verification_url": certificate.verification_url,
-    }
-
-
-def render_invoice_pdf(shipment: Shipment) -> bytes:
-    from certificates import rendering
-
-    with translation.override("id"):
-        html = render_to_string("pdf/invoice.html", _context(shipment))
-    return rendering.write_pdf(html, identifier=shipment.number.encode())
-
-
-def render_packing_list_pdf(shipment: Shipment) -> bytes:
-    from certificates import rendering
-
-    with translation.override("id"):
-        html = render_to_string("pdf/packing_list.html", _context(shipment))
-    return rendering.write_pdf(html, identifier=shipment.packing_list_number.encode())
-
-
-def shipment_render(*, shipment_id: int) -> Shipment:
-    """Render and store whichever of the shipment's two PDFs is missing. Outside any
-    transaction; a failure recorded on the shipment and raised; a stored file kept."""
-    shipment = Shipment.objects.select_related(
-        "certificate__product__business", "certificate__region", "market"
-    ).get(pk=shipment_id)
-    if shipment.is_ready:
-        return shipment
-    try:
-        for field, sha_field, render in (
-            ("invoice_pdf", "invoice_sha256", render_invoice_pdf),
-            ("packing_list_pdf", "packing_list_sha256", render_packing_list_pdf),
-        ):
-            if not getattr(shipment, field):
-                _store(shipment, field, sha_field, render(shipment))
-        return shipment
-    except Exception as error:
-        message = f"{type(error).__name__}: {error}"[:2000]
-        with transaction.atomic():
-            locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
-            locked.render_attempts += 1
-            locked.last_render_error = message
-            locked.save(update_fields=["render_attempts", "last_render_error"])
-        shipment.render_attempts = locked.render_attempts
-        shipment.last_render_error = message
-        raise
-
-
-def _store(shipment: Shipment, field: str, sha_field: str, data: bytes) -> None:
-    storage = getattr(shipment, field).storage
-    name = storage.save(
-        f"shipments/{shipment.certificate.year}/{secrets.token_urlsafe(16)}.pdf", ContentFile(data)
-    )
-    with transaction.atomic():
-        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        if getattr(locked, field):
-            keep = False  # another worker stored it meanwhile: theirs stays
-        else:
-            keep = True
-            getattr(locked, field).name = name
-            setattr(locked, sha_field, hashlib.sha256(data).hexdigest())
-            locked.last_render_error = ""
-            locked.rendered_at = timezone.now()
-            locked.save(update_fields=[field, sha_field, "last_render_error", "rendered_at"])
-    if not keep:
-        try:
-            storage.delete(name)
-        except Exception:  # an orphan file is harmless: nothing points to it
-            logger.warning("Could not delete the duplicate render %s", name, exc_info=True)
-    getattr(shipment, field).name = getattr(locked, field).name
-    setattr(shipment, sha_field, getattr(locked, sha_field))

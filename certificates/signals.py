@@ -1,12 +1,12 @@
 """Pending shares find their exporter: when a user signs in, or verifies an e-mail
 address, the shares addressed to their verified addresses become theirs (if they hold
-the exporter role; `certificates.services.product_shares_claim`)."""
+the exporter role; `certificates.sharing.product_shares_claim`)."""
 
 from allauth.account.signals import email_confirmed
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from certificates.services import product_shares_claim
+from certificates.sharing import product_shares_claim
 
 
 # Django's signal, not allauth's: it is sent by every way of signing in (allauth's pages,

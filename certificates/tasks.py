@@ -1,8 +1,11 @@
 """Background work for certificates (django-tasks: at once by default, by `db_worker` in
 production): rendering and signing the PDF and the export dossier, rendering a
-shipment's papers, and telling the MSME and its exporters of a revocation."""
+shipment's papers (both `storing`), and telling the MSME and its exporters of a
+revocation. The services that promise this work (`issuing`, `shipments`, `revocation`)
+queue it through here after their commit."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,11 +13,30 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from certificates import services, shipments
 from certificates.models import Certificate, Shipment, Status
+from certificates.storing import certificate_issue_files, shipment_render
 from curation.models import Notification
 
 logger = logging.getLogger(__name__)
+
+
+def render_retry_delay(attempts: int) -> timedelta:
+    """Back off: 1, 2, 4, 8... minutes after the 1st, 2nd, 3rd... failure."""
+    return timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def certificate_render_enqueue(certificate_id: int, *, run_after=None) -> None:
+    queued = certificate_render_task
+    if run_after is not None:
+        queued = queued.using(run_after=run_after)
+    queued.enqueue(certificate_id)
+
+
+def shipment_render_enqueue(shipment_id: int, *, run_after=None) -> None:
+    queued = shipment_render_task
+    if run_after is not None:
+        queued = queued.using(run_after=run_after)
+    queued.enqueue(shipment_id)
 
 
 @task()
@@ -28,16 +50,15 @@ def certificate_render_task(certificate_id: int) -> str:
     cannot defer, `manage.py issue_pending` renders what is still missing.
     """
     try:
-        certificate = services.certificate_issue_files(certificate_id=certificate_id)
+        certificate = certificate_issue_files(certificate_id=certificate_id)
     except Exception:
         logger.exception("Rendering certificate %s failed", certificate_id)
         certificate = Certificate.objects.get(pk=certificate_id)
         attempts = certificate.render_attempts
         backend = certificate_render_task.get_backend()
         if attempts < settings.CERTIFICATE_RENDER_ATTEMPTS and backend.supports_defer:
-            services.certificate_render_enqueue(
-                certificate_id,
-                run_after=timezone.now() + services.render_retry_delay(attempts),
+            certificate_render_enqueue(
+                certificate_id, run_after=timezone.now() + render_retry_delay(attempts)
             )
             return "retrying"
         return "failed"
@@ -49,14 +70,14 @@ def shipment_render_task(shipment_id: int) -> str:
     """Render and store a shipment's pro-forma invoice and packing list; on failure, as
     for certificates: retried later where the backend can defer, else `issue_pending`."""
     try:
-        shipment = shipments.shipment_render(shipment_id=shipment_id)
+        shipment = shipment_render(shipment_id=shipment_id)
     except Exception:
         logger.exception("Rendering shipment %s failed", shipment_id)
         attempts = Shipment.objects.get(pk=shipment_id).render_attempts
         backend = shipment_render_task.get_backend()
         if attempts < settings.CERTIFICATE_RENDER_ATTEMPTS and backend.supports_defer:
-            shipments.shipment_render_enqueue(
-                shipment_id, run_after=timezone.now() + services.render_retry_delay(attempts)
+            shipment_render_enqueue(
+                shipment_id, run_after=timezone.now() + render_retry_delay(attempts)
             )
             return "retrying"
         return "failed"

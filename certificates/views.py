@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certificates import services
+from certificates import revocation
 from certificates.forms import (
     CartonFormSet,
     LineFormSet,
@@ -47,12 +47,12 @@ from certificates.selectors import (
     latest_certificates,
     shares_for_exporter,
 )
+from certificates.sharing import certificate_usable_problems, product_share, product_share_stop
 from certificates.shipments import shipment_create
 from certificates.templatetags.certificate_tags import verdict_class
-from curation.errors import WorkflowError
 from curation.permissions import can_view_application
-from curation.roles import Role
-from curation.selectors import user_roles
+from kernel.errors import WorkflowError
+from kernel.roles import Role, user_roles
 
 # An upload this far over the limit is refused from its Content-Length, unread.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -301,7 +301,7 @@ def share_create(request, pk):
                 messages.error(request, message)
         return redirect(_back(request, certificate))
     try:
-        share = services.product_share(
+        share = product_share(
             certificate=certificate, by=request.user, email=form.cleaned_data["email"]
         )
     except WorkflowError as e:
@@ -321,7 +321,7 @@ def share_stop(request, pk, share_pk):
     certificate = get_certificate_for_user(request.user, pk)
     share = get_object_or_404(ProductShare, pk=share_pk, product=certificate.product_id)
     try:
-        services.product_share_stop(share=share, by=request.user)
+        product_share_stop(share=share, by=request.user)
     except WorkflowError as e:
         _show_errors(request, e)
     else:
@@ -341,7 +341,7 @@ def shipment_new(request, pk):
     problems = []
     if not can_record_shipment.test(request.user, certificate):
         problems.append(_("You may not record shipments of this product."))
-    problems += services.certificate_usable_problems(certificate)
+    problems += certificate_usable_problems(certificate)
     if problems:
         return render(
             request,
@@ -489,7 +489,7 @@ def certificate_revoke(request, pk):
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.certificate_revoke(
+            revocation.certificate_revoke(
                 certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
             )
         except WorkflowError as e:
@@ -499,5 +499,5 @@ def certificate_revoke(request, pk):
                 request,
                 _("Certificate %(number)s has been revoked.") % {"number": certificate.number},
             )
-            return redirect("application", pk=certificate.application_id)
+            return redirect("curation:application", pk=certificate.application_id)
     return render(request, "certificates/revoke.html", {"certificate": certificate, "form": form})

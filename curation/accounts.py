@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from curation.net import client_ip
-from curation.roles import Role
 from curation.two_factor import has_two_factor, signed_in_recently
+from kernel.net import client_ip
+from kernel.roles import Role
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -11,8 +11,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from curation import services
-from curation.admin_base import ReadOnlyAdmin, ReadOnlyInline
-from curation.errors import WorkflowError
 from curation.forms import TransitionForm
 from curation.models import (
     Application,
@@ -24,6 +22,9 @@ from curation.models import (
     StateTarget,
     TransitionLog,
 )
+from curation.transitions import SPECS
+from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from kernel.errors import WorkflowError
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -120,7 +121,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "transitions": [
-                {"name": name, "label": services.TRANSITION_LABELS[name], "problems": problems}
+                {"name": name, "label": SPECS[name].label, "problems": problems}
                 for name, problems in offered.items()
             ],
         }
@@ -128,21 +129,18 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def transition_view(self, request, pk, name):
         application = get_object_or_404(Application.objects.with_related(), pk=pk)
-        if name not in services.SERVICES:
+        spec = SPECS.get(name)
+        if spec is None:
             return redirect(reverse("admin:curation_application_change", args=[pk]))
-        form = TransitionForm(request.POST or None, name=name, application=application)
+        form = TransitionForm(request.POST or None, spec=spec, application=application)
         if request.method == "POST" and form.is_valid():
             try:
-                services.SERVICES[name](
-                    application=application, by=request.user, **form.service_kwargs()
-                )
+                spec.service(application=application, by=request.user, **form.service_kwargs())
             except WorkflowError as e:
                 for message in e.messages:
                     messages.error(request, message)
             else:
-                messages.success(
-                    request, _("Done: %(action)s.") % {"action": services.TRANSITION_LABELS[name]}
-                )
+                messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
                 return redirect(reverse("admin:curation_application_change", args=[pk]))
         problems = services.transition_problems(
             user=request.user, application=application, name=name
@@ -152,9 +150,9 @@ class ApplicationAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "application": application,
             "form": form,
-            "label": services.TRANSITION_LABELS[name],
+            "label": spec.label,
             "problems": problems,
-            "title": services.TRANSITION_LABELS[name],
+            "title": spec.label,
         }
         return TemplateResponse(request, "admin/curation/application/transition.html", context)
 

@@ -8,7 +8,7 @@ when the step is not the caller's job (or not possible in the application's stat
 application the caller may not see is a 404, exactly like one that does not exist.
 
 Every answer, errors included, is described in the OpenAPI schema (/api/schema/), and
-tests/test_api_schema.py checks real answers against it.
+tests/api/test_api_schema.py checks real answers against it.
 """
 
 from django.contrib.auth import get_user_model
@@ -26,14 +26,16 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from curation import services
-from curation.errors import WorkflowError
-from curation.forms import NOT_OFFERED, WRITTEN_INPUT
-from curation.models import Application, State
+from curation.forms import NOT_OFFERED
+from curation.models import Application
 from curation.selectors import (
     applications_visible_to,
     curators_offered,
     get_application_for_user,
 )
+from curation.states import State
+from curation.transitions import SPECS
+from kernel.errors import WorkflowError
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -204,7 +206,7 @@ class ApplicationDetail(generics.RetrieveAPIView):
 @extend_schema(exclude=True)
 class SchemaView(SpectacularAPIView):
     """/api/schema/: the description of the API, not one of the operations it describes
-    (so the schema promises nothing about it that tests/test_api_schema.py cannot check)."""
+    (so the schema promises nothing about it that tests/api/test_api_schema.py cannot check)."""
 
 
 application_list = ApplicationList.as_view()
@@ -219,7 +221,7 @@ schema_view = SchemaView.as_view()
             "name",
             OpenApiTypes.STR,
             OpenApiParameter.PATH,
-            enum=list(services.SERVICES),
+            enum=list(SPECS),
             description="The transition.",
         ),
     ],
@@ -254,7 +256,8 @@ schema_view = SchemaView.as_view()
 @api_view(["POST"])
 def application_transition(request, pk, name):
     application = get_application_for_user(request.user, pk)
-    if name not in services.SERVICES:
+    spec = SPECS.get(name)
+    if spec is None:
         return Response({"detail": _("Unknown transition.")}, status=status.HTTP_404_NOT_FOUND)
     payload = TransitionInputSerializer(data=request.data, context={"application": application})
     payload.is_valid(raise_exception=True)
@@ -266,16 +269,11 @@ def application_transition(request, pk, name):
             user=request.user, application=application, name=name
         )
         return Response({"messages": problems}, status=status.HTTP_403_FORBIDDEN)
-    if name == "assign_curators":
-        kwargs = {
-            "curators": data.get("curators", []),
-            "lead": data.get("lead"),
-            "comment": data["comment"],
-        }
-    else:
-        kwargs = {WRITTEN_INPUT.get(name, ("comment",))[0]: data["comment"]}
+    kwargs = spec.service_kwargs(
+        comment=data["comment"], curators=data.get("curators", []), lead=data.get("lead")
+    )
     try:
-        application = services.SERVICES[name](application=application, by=request.user, **kwargs)
+        application = spec.service(application=application, by=request.user, **kwargs)
     except WorkflowError as e:
         return _refused(e)
     application = get_application_for_user(request.user, pk)

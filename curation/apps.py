@@ -7,4 +7,6 @@ class CurationConfig(AppConfig):
     verbose_name = _("Curation workflow")
 
     def ready(self):
-        from curation import deploy_checks, signals, two_factor  # noqa: F401 - registers them
+        # Each registers something: system checks, signal receivers, the second factor,
+        # and the service of each transition (curation.transitions.service_for).
+        from curation import deploy_checks, services, signals, two_factor  # noqa: F401

@@ -1,9 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from curation.roles import Role
-from curation.selectors import unread_notification_count, user_roles
+from curation.selectors import unread_notification_count
 from curation.two_factor import requires_two_factor
+from kernel.roles import Role, user_roles
 
 
 def navigation(request):
@@ -12,17 +12,21 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = user_roles(user)
-    items = [(reverse("home"), _("Dashboard"), None)]
+    items = [(reverse("curation:home"), _("Dashboard"), None)]
     if Role.MSME in roles:
         items.append((reverse("products:list"), _("My products"), None))
         items.append((reverse("products:business_home"), _("My business"), None))
     if Role.EXPORTER in roles:
         items.append((reverse("certificates:shared"), _("Shared with me"), None))
-    items.append((reverse("applications"), _("Applications"), None))
+    items.append((reverse("curation:applications"), _("Applications"), None))
     if Role.COORDINATOR in roles:
-        items.append((reverse("overview"), _("Overview"), None))
+        items.append((reverse("curation:overview"), _("Overview"), None))
     items.append(
-        (reverse("notifications"), _("Notifications"), unread_notification_count(user) or None)
+        (
+            reverse("curation:notifications"),
+            _("Notifications"),
+            unread_notification_count(user) or None,
+        )
     )
     items.append((reverse("account_email"), _("Account"), None))
     items.append((reverse("account_logout"), _("Sign out"), None))

@@ -2,18 +2,11 @@ from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from curation.models import State
 from curation.selectors import curators_offered
 from curation.services import curator_problems
+from curation.states import State
+from curation.transitions import TransitionSpec
 from products.models import ConflictOfInterest
-
-# The written input a transition takes, by the service's keyword, and its label.
-WRITTEN_INPUT = {
-    "request_revision": ("message", _("What must the MSME fix?")),
-    "resubmit": ("answer", _("Your answer to the revision request")),
-    "reject": ("reason", _("Reason for the rejection")),
-}
-
 
 # The one answer to a choice of curator the page did not offer, whatever was sent: an
 # unknown id, something that is not an id, or a person who may not curate here. It names
@@ -157,39 +150,33 @@ class CuratorPickerMixin:
 
 
 class TransitionForm(CuratorPickerMixin, forms.Form):
-    """The input of one transition: a comment (required where the workflow says so) and,
-    for assigning curators, who and who leads. Used by the pages and the admin."""
+    """The input of one transition, as its spec declares it: its written input (required
+    where the workflow says so) and, for assigning curators, who and who leads. Used by the
+    pages and the admin."""
 
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(widget=forms.Textarea)
 
-    def __init__(self, *args, name, application, **kwargs):
+    def __init__(self, *args, spec: TransitionSpec, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.name = name
-        if name in WRITTEN_INPUT:
-            self.fields["comment"].required = True
-            self.fields["comment"].label = WRITTEN_INPUT[name][1]
-        if name == "assign_curators":
+        self.spec = spec
+        self.fields["comment"].label = spec.written_input.label
+        self.fields["comment"].required = spec.written_input.required
+        if spec.picks_curators:
             self.add_curator_fields(application)
-            self.fields["comment"].label = _("Note for the office (not shown to the MSME)")
             self.fields["comment"].widget.attrs["rows"] = 3
             self.order_fields(["curators", "lead", "comment"])
 
     def clean(self):
         cleaned = super().clean()
-        if self.name == "assign_curators":
+        if self.spec.picks_curators:
             self.clean_curator_choice(cleaned)
         return cleaned
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        if self.name == "assign_curators":
-            return {
-                "curators": list(data["curators"]),
-                "lead": data["lead"],
-                "comment": data["comment"],
-            }
-        key = WRITTEN_INPUT.get(self.name, ("comment",))[0]
-        return {key: data["comment"]}
+        return self.spec.service_kwargs(
+            comment=data["comment"], curators=data.get("curators", ()), lead=data.get("lead")
+        )
 
 
 class ReassignCuratorsForm(CuratorPickerMixin, forms.Form):

@@ -11,37 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from assessments import rules as assessment_rules
+from assessments.permissions import can_review_packaging
 from curation import checks
 from curation import permissions as perms
-from curation.append_only import AppendOnlyModel
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    IN_CURATION = "in_curation", _("In curation")
-    REVISION_REQUESTED = "revision_requested", _("Revision requested")
-    PACKAGING_REVIEW = "packaging_review", _("Packaging review")
-    PACKAGING_REVISION = "packaging_revision", _("Packaging revision")
-    AWAITING_CERTIFICATION = "awaiting_certification", _("Awaiting certification")
-    CERTIFIED = "certified", _("Certified")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-FINAL_STATES = (State.CERTIFIED, State.REJECTED, State.WITHDRAWN)
-REJECTABLE_STATES = (
-    State.SUBMITTED,
-    State.IN_CURATION,
-    State.PACKAGING_REVIEW,
-    State.AWAITING_CERTIFICATION,
-)
-WITHDRAWABLE_STATES = (
-    State.DRAFT,
-    State.SUBMITTED,
-    State.REVISION_REQUESTED,
-    State.PACKAGING_REVISION,
-)
+from curation.states import FINAL_STATES, REJECTABLE_STATES, WITHDRAWABLE_STATES, State
+from kernel.append_only import AppendOnlyModel
 
 
 def allowed_by(predicate):
@@ -215,7 +190,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=State.IN_CURATION,
         target=State.PACKAGING_REVIEW,
         permission=allowed_by(perms.can_pass_curation),
-        conditions=[unless(checks.pass_curation_problems)],
+        conditions=[unless(assessment_rules.pass_curation_problems)],
     )
     def pass_curation(self, *, total, grade):
         self.final_score = total
@@ -225,8 +200,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.PACKAGING_REVIEW,
         target=State.PACKAGING_REVISION,
-        permission=allowed_by(perms.can_review_packaging),
-        conditions=[unless(checks.packaging_changes_problems)],
+        permission=allowed_by(can_review_packaging),
+        conditions=[unless(assessment_rules.packaging_changes_problems)],
     )
     def request_packaging_changes(self):
         pass
@@ -245,8 +220,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.PACKAGING_REVIEW,
         target=State.AWAITING_CERTIFICATION,
-        permission=allowed_by(perms.can_review_packaging),
-        conditions=[unless(checks.packaging_approval_problems)],
+        permission=allowed_by(can_review_packaging),
+        conditions=[unless(assessment_rules.packaging_approval_problems)],
     )
     def approve_packaging(self):
         pass

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from assessments.models import ChecklistItem, Criterion, PackagingChecklist, Rubric
-from curation.roles import Role
+from kernel.roles import Role
 from products.models import Category, DocumentType, Market, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "reference_data"

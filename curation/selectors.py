@@ -5,13 +5,22 @@ Every page and API endpoint that shows an application gets it through
 `applications_visible_to`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from curation.models import Application, Notification, State
-from curation.roles import Role
+from curation.models import Application, Notification
+from curation.states import State
+from kernel.roles import Role, user_roles
 from products.models import Region
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _AnyUser, _User
 
 REGIONAL_ROLES = (
     Role.COORDINATOR,
@@ -20,25 +29,20 @@ REGIONAL_ROLES = (
     Role.REGIONAL_ADMIN,
 )
 
-
-def user_roles(user) -> set[str]:
-    """The user's role names, read once per request."""
-    if not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_siap_roles"):
-        user._siap_roles = set(user.groups.values_list("name", flat=True))
-    return user._siap_roles
+# An attribute of the user object that keeps what was read for this request (the user
+# is loaded once per request), so a page asks the database once.
+_REGIONS_CACHE = "_siap_regions"
 
 
-def staff_region_ids(user) -> list[int]:
-    if not hasattr(user, "_siap_regions"):
-        user._siap_regions = list(
-            Region.objects.filter(staff__user=user).values_list("pk", flat=True)
-        )
-    return user._siap_regions
+def staff_region_ids(user: _User) -> list[int]:
+    regions: list[int] | None = getattr(user, _REGIONS_CACHE, None)
+    if regions is None:
+        regions = list(Region.objects.filter(staff__user=user).values_list("pk", flat=True))
+        setattr(user, _REGIONS_CACHE, regions)
+    return regions
 
 
-def applications_visible_to(user):
+def applications_visible_to(user: _AnyUser) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
     roles = user_roles(user)
@@ -52,14 +56,14 @@ def applications_visible_to(user):
     return Application.objects.filter(pk__in=ids).with_related()
 
 
-def get_application_for_user(user, pk) -> Application:
+def get_application_for_user(user: _AnyUser, pk: int | str) -> Application:
     try:
         return applications_visible_to(user).get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def curators_offered(application):
+def curators_offered(application: Application) -> QuerySet[_User]:
     """The people who may be chosen as curators of `application`: the active curators
     working in its business's region, and those already assigned to it (a curator who
     moved to another region keeps the applications they curate). Conflicts of interest
@@ -75,19 +79,19 @@ def curators_offered(application):
     )
 
 
-def unread_notification_count(user) -> int:
+def unread_notification_count(user: _User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def state_counts(queryset) -> dict[str, int]:
+def state_counts(queryset: QuerySet[Application]) -> dict[str, int]:
     return dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
 
 
-def work_queues(user) -> list[tuple[str, object]]:
+def work_queues(user: _User) -> list[tuple[Role, QuerySet[Application]]]:
     """The lists waiting for this user's action, by role: (role, queryset)."""
     roles = user_roles(user)
     mine = applications_visible_to(user)
-    queues = []
+    queues: list[tuple[Role, QuerySet[Application]]] = []
     if Role.COORDINATOR in roles:
         queues.append((Role.COORDINATOR, mine.filter(state=State.SUBMITTED)))
     if Role.CURATOR in roles:

@@ -3,80 +3,57 @@
 Each public service takes keyword arguments, runs one transition in one transaction with
 the application row locked, writes exactly one audit row, and schedules its
 notifications for after the commit. A refusal raises WorkflowError with every unmet
-condition, and changes nothing.
+condition, and changes nothing. What each transition is called, the role it is taken in,
+the text it asks for and whom it tells are in its spec (`curation.transitions`), where
+each service registers itself (`@service_for`).
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
 
 from assessments.models import PackagingChecklist, PackagingReview, Rubric, ScoringRound
-from certificates.services import certificate_issue
-from curation import checks
-from curation.errors import WorkflowError
+from assessments.rules import curation_result
+from certificates.issuing import certificate_issue
 from curation.models import (
     Application,
     CuratorAssignment,
     CuratorAssignmentChange,
     RevisionRequest,
-    State,
     TransitionLog,
 )
 from curation.notifications import notify
-from curation.permissions import can_reassign_curators, is_lead_curator
-from curation.roles import Role
+from curation.permissions import can_reassign_curators
 from curation.selectors import curators_offered
-from products.models import ConflictOfInterest, Document
+from curation.transitions import SPECS, service_for
+from kernel.errors import WorkflowError
+from kernel.roles import Role
+from products.models import ConflictOfInterest, Document, Market, Product
+from products.permissions import is_business_member
 
-# The order in which the UI offers the actions, and their names for people.
-TRANSITION_LABELS = {
-    "submit": gettext_lazy("Submit for curation"),
-    "assign_curators": gettext_lazy("Assign curators"),
-    "request_revision": gettext_lazy("Request revision"),
-    "resubmit": gettext_lazy("Resubmit"),
-    "pass_curation": gettext_lazy("Pass curation"),
-    "request_packaging_changes": gettext_lazy("Request packaging changes"),
-    "resubmit_packaging": gettext_lazy("Resubmit packaging"),
-    "approve_packaging": gettext_lazy("Approve packaging"),
-    "certify": gettext_lazy("Certify"),
-    "reject": gettext_lazy("Reject"),
-    "withdraw": gettext_lazy("Withdraw"),
-}
-
-# The role a step is taken in, shown to the MSME in place of the person's name.
-ACTING_ROLE = {
-    "submit": Role.MSME,
-    "resubmit": Role.MSME,
-    "resubmit_packaging": Role.MSME,
-    "withdraw": Role.MSME,
-    "assign_curators": Role.COORDINATOR,
-    "pass_curation": Role.CURATOR,
-    "request_packaging_changes": Role.PACKAGING_REVIEWER,
-    "approve_packaging": Role.PACKAGING_REVIEWER,
-    "certify": Role.CERTIFYING_OFFICER,
-}
-REJECTING_ROLE = {
-    State.SUBMITTED: Role.COORDINATOR,
-    State.IN_CURATION: Role.CURATOR,
-    State.PACKAGING_REVIEW: Role.PACKAGING_REVIEWER,
-    State.AWAITING_CERTIFICATION: Role.CERTIFYING_OFFICER,
-}
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User
 
 
-def _transition_meta(name: str):
+def _transition_meta(name: str) -> Any:
     return getattr(Application, name)._django_fsm
 
 
-def transition_problems(*, user, application: Application, name: str) -> list[str]:
+def transition_problems(*, user: _User, application: Application, name: str) -> list[str]:
     """Why `user` cannot take transition `name` on `application` now (empty: they can)."""
     meta = _transition_meta(name)
-    label = TRANSITION_LABELS[name]
+    label = SPECS[name].label
     transition = meta.get_transition(application.state)
     if transition is None:
         return [
@@ -85,59 +62,53 @@ def transition_problems(*, user, application: Application, name: str) -> list[st
         ]
     if not transition.has_perm(application, user):
         return [_("You are not allowed to “%(action)s” this application.") % {"action": label}]
-    problems = []
+    problems: list[str] = []
     for condition in transition.conditions:
         problems += condition.problems(application)
     return problems
 
 
-def available_transitions(*, user, application: Application) -> list[str]:
+def available_transitions(*, user: _User, application: Application) -> list[str]:
     """The transitions `user` may take on `application` now: exactly what the UI and the
     API offer. (Inputs such as a comment or the curators are asked for by the form.)"""
     return [
         name
-        for name in TRANSITION_LABELS
+        for name in SPECS
         if not transition_problems(user=user, application=application, name=name)
     ]
 
 
-def offered_transitions(*, user, application: Application) -> dict[str, list[str]]:
+def offered_transitions(*, user: _User, application: Application) -> dict[str, list[str]]:
     """The transitions `user` holds the permission for in this state, each with what still
     blocks it: for pages that show a to-do list next to a disabled button."""
     return {
         name: transition_problems(user=user, application=application, name=name)
-        for name in TRANSITION_LABELS
+        for name in SPECS
         if is_offered(user=user, application=application, name=name)
     }
 
 
-def is_offered(*, user, application: Application, name: str) -> bool:
+def is_offered(*, user: _User, application: Application, name: str) -> bool:
     """Whether `name` is a step of this user's job in the application's current state
     (its conditions may still be unmet)."""
     transition = _transition_meta(name).get_transition(application.state)
     return transition is not None and transition.has_perm(application, user)
 
 
-def _acting_role(name: str, application: Application, user) -> str:
-    if name == "request_revision":
-        return Role.CURATOR if is_lead_curator(user, application) else Role.COORDINATOR
-    if name == "reject":
-        return REJECTING_ROLE[application.state]
-    return ACTING_ROLE[name]
-
-
 def _run(
     name: str,
     *,
     application: Application,
-    by,
+    by: _User,
     comment: str = "",
     validate: Callable[[Application], list[str]] | None = None,
-    effects: Callable[[Application], None] | None = None,
-    transition_kwargs: Callable[[Application], dict] | None = None,
-    notify_extra=(),
+    effects: Callable[[Application], object] | None = None,
+    transition_kwargs: Callable[[Application], dict[str, Any]] | None = None,
+    notify_extra: Iterable[_User] = (),
 ) -> Application:
-    """Take one transition: lock, check, change, audit, notify after commit."""
+    """Take one transition: lock, check, change, audit, notify after commit. `comment` is
+    the transition's written input, kept in the audit row."""
+    spec = SPECS[name]
     seen_state = application.state
     try:
         with transaction.atomic():
@@ -146,12 +117,17 @@ def _run(
             locked = Application.objects.locked(application.pk)
             if locked.state != seen_state:
                 raise _stale(locked)
-            problems = transition_problems(user=by, application=locked, name=name)
+            problems: Sequence[str | Promise] = transition_problems(
+                user=by, application=locked, name=name
+            )
+            missing = spec.written_input.missing  # set when the text is required
+            if not problems and missing is not None and not comment.strip():
+                problems = [missing]
             if not problems and validate is not None:
                 problems = validate(locked)
             if problems:
                 raise WorkflowError(problems)
-            role = _acting_role(name, locked, by)
+            role = spec.role_of(locked, by)
             source = locked.state
             getattr(locked, name)(**(transition_kwargs(locked) if transition_kwargs else {}))
             locked.state_changed_at = timezone.now()
@@ -188,15 +164,17 @@ def _stale(current: Application) -> WorkflowError:
     return WorkflowError(stale_message(current), stale=True)
 
 
-def _required(text: str, message: str) -> Callable[[Application], list[str]]:
-    return lambda application: [] if (text or "").strip() else [message]
-
-
 # Creating an application (not a transition: it starts in draft).
 
 
-def application_create(*, product, by, target_markets=None, previous=None) -> Application:
-    if not product.business.memberships.filter(user=by).exists():
+def application_create(
+    *,
+    product: Product,
+    by: _User,
+    target_markets: Iterable[Market] | None = None,
+    previous: Application | None = None,
+) -> Application:
+    if not is_business_member(by, product.business):
         raise WorkflowError(
             _("Only a member of %(business)s can apply for its products.")
             % {"business": product.business}
@@ -231,20 +209,29 @@ def application_create(*, product, by, target_markets=None, previous=None) -> Ap
 # The eleven transitions.
 
 
-def application_submit(*, application, by, comment: str = "") -> Application:
+@service_for("submit")
+def application_submit(*, application: Application, by: _User, comment: str = "") -> Application:
     return _run("submit", application=application, by=by, comment=comment)
 
 
-def application_assign_curators(*, application, by, curators, lead, comment: str = ""):
-    curators = list(dict.fromkeys(curators))
+@service_for("assign_curators")
+def application_assign_curators(
+    *,
+    application: Application,
+    by: _User,
+    curators: Iterable[_User],
+    lead: _User | None,
+    comment: str = "",
+) -> Application:
+    chosen = list(dict.fromkeys(curators))
 
-    def validate(locked):
-        return curator_problems(application=locked, curators=curators, lead=lead)
+    def validate(locked: Application) -> list[str]:
+        return curator_problems(application=locked, curators=chosen, lead=lead)
 
-    def effects(locked):
+    def effects(locked: Application) -> None:
         CuratorAssignment.objects.bulk_create(
             CuratorAssignment(application=locked, curator=c, is_lead=(c == lead), assigned_by=by)
-            for c in curators
+            for c in chosen
         )
         ScoringRound.objects.create(application=locked, number=1)
         _record_assignment_changes(
@@ -253,7 +240,7 @@ def application_assign_curators(*, application, by, curators, lead, comment: str
             at=locked.state_changed_at,
             round_number=1,
             comment=comment,
-            added=curators,
+            added=chosen,
             lead=lead,
         )
 
@@ -264,11 +251,13 @@ def application_assign_curators(*, application, by, curators, lead, comment: str
         comment=comment,
         validate=validate,
         effects=effects,
-        notify_extra=curators,
+        notify_extra=chosen,
     )
 
 
-def curator_problems(*, application, curators, lead) -> list[str]:
+def curator_problems(
+    *, application: Application, curators: Sequence[_User], lead: _User | None
+) -> list[str]:
     """What is wrong with this choice of curators for this application."""
     problems = []
     minimum = application.rubric.min_curators
@@ -317,7 +306,13 @@ def curator_problems(*, application, curators, lead) -> list[str]:
 
 
 def application_reassign_curators(
-    *, application, by, curators, lead, comment: str, seen_version: int | None = None
+    *,
+    application: Application,
+    by: _User,
+    curators: Iterable[_User],
+    lead: _User | None,
+    comment: str,
+    seen_version: int | None = None,
 ) -> Application:
     """Change who curates an application in curation, and who leads.
 
@@ -329,7 +324,7 @@ def application_reassign_curators(
     aggregate, which reads only the assigned curators' sheets. `seen_version` is the
     `assignment_version` the page showed: a stale page or a second click is refused.
     """
-    curators = list(dict.fromkeys(curators))
+    chosen_curators = list(dict.fromkeys(curators))
     seen_state = application.state
     with transaction.atomic():
         locked = Application.objects.locked(application.pk)
@@ -349,17 +344,18 @@ def application_reassign_curators(
             )
         assigned = {a.curator_id: a for a in locked.assignments.all()}
         old_lead = next((pk for pk, a in assigned.items() if a.is_lead), None)
-        problems = curator_problems(application=locked, curators=curators, lead=lead)
+        problems = curator_problems(application=locked, curators=chosen_curators, lead=lead)
         if not (comment or "").strip():
             problems.append(_("Write why the curators change."))
-        chosen = {c.pk for c in curators}
-        if not problems and chosen == set(assigned) and lead.pk == old_lead:
+        chosen = {c.pk for c in chosen_curators}
+        if not problems and lead is not None and chosen == set(assigned) and lead.pk == old_lead:
             problems.append(_("Nothing changed: choose other curators or another lead."))
         if problems:
             raise WorkflowError(problems)
+        assert lead is not None  # curator_problems refuses a choice without a lead
 
         removed = [a.curator for pk, a in assigned.items() if pk not in chosen]
-        added = [c for c in curators if c.pk not in assigned]
+        added = [c for c in chosen_curators if c.pk not in assigned]
         relieved = [assigned[old_lead].curator] if old_lead not in (None, lead.pk) else []
         CuratorAssignment.objects.filter(
             application=locked, curator__in=[c.pk for c in removed]
@@ -391,7 +387,7 @@ def application_reassign_curators(
     return locked
 
 
-def assignment_version(application) -> int:
+def assignment_version(application: Application) -> int:
     """A number that changes whenever the application's curators change: what a page
     showing them posts back, so a stale page cannot act on curators it never saw."""
     latest = application.assignment_history.order_by("-pk").values_list("pk", flat=True).first()
@@ -399,8 +395,17 @@ def assignment_version(application) -> int:
 
 
 def _record_assignment_changes(
-    application, *, by, at, round_number, comment, added=(), removed=(), lead=None, relieved=()
-):
+    application: Application,
+    *,
+    by: _User,
+    at: datetime,
+    round_number: int,
+    comment: str,
+    added: Iterable[_User] = (),
+    removed: Iterable[_User] = (),
+    lead: _User | None = None,
+    relieved: Iterable[_User] = (),
+) -> None:
     Change = CuratorAssignmentChange.Change
     rows = [(c, Change.REMOVED) for c in removed]
     rows += [(c, Change.LEAD_RELIEVED) for c in relieved]
@@ -421,8 +426,11 @@ def _record_assignment_changes(
     )
 
 
-def application_request_revision(*, application, by, message: str) -> Application:
-    def effects(locked):
+@service_for("request_revision")
+def application_request_revision(
+    *, application: Application, by: _User, message: str
+) -> Application:
+    def effects(locked: Application) -> None:
         ScoringRound.objects.filter(application=locked, closed_at__isnull=True).update(
             closed_at=locked.state_changed_at
         )
@@ -439,14 +447,16 @@ def application_request_revision(*, application, by, message: str) -> Applicatio
         application=application,
         by=by,
         comment=(message or "").strip(),
-        validate=_required(message, _("Write what the MSME must fix.")),
         effects=effects,
     )
 
 
-def application_resubmit(*, application, by, answer: str) -> Application:
-    def effects(locked):
+@service_for("resubmit")
+def application_resubmit(*, application: Application, by: _User, answer: str) -> Application:
+    def effects(locked: Application) -> None:
         request = locked.revision_requests.order_by("-requested_at").first()
+        # The transition's source state is the one a revision request puts it in.
+        assert request is not None
         request.answer = (answer or "").strip()
         request.answered_at = locked.state_changed_at
         request.changes = snapshot_changes(request.snapshot, product_snapshot(locked.product))
@@ -459,17 +469,20 @@ def application_resubmit(*, application, by, answer: str) -> Application:
         application=application,
         by=by,
         comment=(answer or "").strip(),
-        validate=_required(answer, _("Write how you answered the revision request.")),
         effects=effects,
     )
 
 
-def application_pass_curation(*, application, by, comment: str = "") -> Application:
-    def kwargs(locked):
-        result = checks.curation_result(locked)
+@service_for("pass_curation")
+def application_pass_curation(
+    *, application: Application, by: _User, comment: str = ""
+) -> Application:
+    def kwargs(locked: Application) -> dict[str, Any]:
+        result = curation_result(locked)
+        assert result is not None  # the transition's conditions required every curator's scores
         return {"total": result.total, "grade": result.grade["grade"]}
 
-    def effects(locked):
+    def effects(locked: Application) -> None:
         ScoringRound.objects.filter(application=locked, closed_at__isnull=True).update(
             closed_at=locked.state_changed_at
         )
@@ -485,20 +498,23 @@ def application_pass_curation(*, application, by, comment: str = "") -> Applicat
     )
 
 
-def _open_packaging_review(application):
+def _open_packaging_review(application: Application) -> None:
     number = application.packaging_reviews.count() + 1
     PackagingReview.objects.create(
         application=application, number=number, checklist=application.packaging_checklist
     )
 
 
-def _close_packaging_review(application, by):
+def _close_packaging_review(application: Application, by: _User) -> None:
     PackagingReview.objects.filter(application=application, closed_at__isnull=True).update(
         closed_at=application.state_changed_at, reviewer=by
     )
 
 
-def application_request_packaging_changes(*, application, by, comment: str = "") -> Application:
+@service_for("request_packaging_changes")
+def application_request_packaging_changes(
+    *, application: Application, by: _User, comment: str = ""
+) -> Application:
     return _run(
         "request_packaging_changes",
         application=application,
@@ -508,7 +524,10 @@ def application_request_packaging_changes(*, application, by, comment: str = "")
     )
 
 
-def application_resubmit_packaging(*, application, by, comment: str = "") -> Application:
+@service_for("resubmit_packaging")
+def application_resubmit_packaging(
+    *, application: Application, by: _User, comment: str = ""
+) -> Application:
     return _run(
         "resubmit_packaging",
         application=application,
@@ -518,7 +537,10 @@ def application_resubmit_packaging(*, application, by, comment: str = "") -> App
     )
 
 
-def application_approve_packaging(*, application, by, comment: str = "") -> Application:
+@service_for("approve_packaging")
+def application_approve_packaging(
+    *, application: Application, by: _User, comment: str = ""
+) -> Application:
     return _run(
         "approve_packaging",
         application=application,
@@ -528,7 +550,8 @@ def application_approve_packaging(*, application, by, comment: str = "") -> Appl
     )
 
 
-def application_certify(*, application, by, comment: str = "") -> Application:
+@service_for("certify")
+def application_certify(*, application: Application, by: _User, comment: str = "") -> Application:
     # The certificate (and its number) is issued in the certify transaction itself, so a
     # rolled-back certification leaves no certificate and frees its number.
     return _run(
@@ -540,8 +563,9 @@ def application_certify(*, application, by, comment: str = "") -> Application:
     )
 
 
-def application_reject(*, application, by, reason: str) -> Application:
-    def effects(locked):
+@service_for("reject")
+def application_reject(*, application: Application, by: _User, reason: str) -> Application:
+    def effects(locked: Application) -> None:
         ScoringRound.objects.filter(application=locked, closed_at__isnull=True).update(
             closed_at=locked.state_changed_at
         )
@@ -554,19 +578,19 @@ def application_reject(*, application, by, reason: str) -> Application:
         application=application,
         by=by,
         comment=(reason or "").strip(),
-        validate=_required(reason, _("Write the reason for the rejection.")),
         effects=effects,
     )
 
 
-def application_withdraw(*, application, by, comment: str = "") -> Application:
+@service_for("withdraw")
+def application_withdraw(*, application: Application, by: _User, comment: str = "") -> Application:
     return _run("withdraw", application=application, by=by, comment=comment)
 
 
 # What changed between a revision request and the answer.
 
 
-def product_snapshot(product) -> dict:
+def product_snapshot(product: Product) -> dict[str, str | list[str]]:
     fields = [
         "name",
         "hs_code",
@@ -578,7 +602,9 @@ def product_snapshot(product) -> dict:
         "fob_price",
         "fob_currency",
     ]
-    data = {f: str(getattr(product, f) if getattr(product, f) is not None else "") for f in fields}
+    data: dict[str, str | list[str]] = {
+        f: str(getattr(product, f) if getattr(product, f) is not None else "") for f in fields
+    }
     data["category"] = product.category.key
     data["target_markets"] = sorted(product.target_markets.values_list("key", flat=True))
     data["documents"] = sorted(
@@ -589,7 +615,7 @@ def product_snapshot(product) -> dict:
     return data
 
 
-def snapshot_changes(before: dict, after: dict) -> list[str]:
+def snapshot_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     changes = [key for key in after if key != "documents" and before.get(key) != after[key]]
     added = set(after.get("documents", [])) - set(before.get("documents", []))
     removed = set(before.get("documents", [])) - set(after.get("documents", []))
@@ -598,18 +624,3 @@ def snapshot_changes(before: dict, after: dict) -> list[str]:
     if removed:
         changes.append(f"documents_removed:{len(removed)}")
     return changes
-
-
-SERVICES = {
-    "submit": application_submit,
-    "assign_curators": application_assign_curators,
-    "request_revision": application_request_revision,
-    "resubmit": application_resubmit,
-    "pass_curation": application_pass_curation,
-    "request_packaging_changes": application_request_packaging_changes,
-    "resubmit_packaging": application_resubmit_packaging,
-    "approve_packaging": application_approve_packaging,
-    "certify": application_certify,
-    "reject": application_reject,
-    "withdraw": application_withdraw,
-}

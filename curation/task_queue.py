@@ -13,7 +13,7 @@ kills its worker every time cannot do it for ever. `manage.py requeue_stuck_task
 
 Running a task again is safe because every task of ours is idempotent: rendering stores a
 file only for a certificate (or shipment) that has none and keeps the first one stored
-(`certificates.services._store_pdf`), and the e-mail tasks skip the notices already
+(`certificates.storing._store_pdf`), and the e-mail tasks skip the notices already
 e-mailed. The one thing a second run can leave is an object in the bucket that no row
 points to, when the worker died between uploading it and recording it: harmless.
 """

@@ -7,23 +7,8 @@ curator's name is never shown to the business) and only the comments meant for i
 from dataclasses import dataclass
 from datetime import datetime
 
-from curation.roles import Role
-from curation.services import TRANSITION_LABELS
-
-# Comments written to the MSME; the rest (e.g. a coordinator's note when assigning
-# curators) are internal to the office.
-COMMENTS_FOR_MSME = {
-    "request_revision",
-    "resubmit",
-    "pass_curation",
-    "request_packaging_changes",
-    "resubmit_packaging",
-    "approve_packaging",
-    "certify",
-    "reject",
-    "withdraw",
-    "submit",
-}
+from curation.transitions import SPECS
+from kernel.roles import Role
 
 
 @dataclass(frozen=True)
@@ -40,9 +25,13 @@ class TimelineEntry:
 def timeline_for(application, *, viewer_is_member: bool) -> list[TimelineEntry]:
     entries = []
     for log in application.audit_trail.select_related("actor").order_by("at", "pk"):
+        spec = SPECS.get(log.transition)
         if viewer_is_member:
             actor = str(Role(log.actor_role).label) if log.actor_role else ""
-            comment = log.comment if log.transition in COMMENTS_FOR_MSME else ""
+            # Only the comments written to the MSME; the rest (e.g. the coordinator's note
+            # when assigning curators) are internal to the office.
+            shown = spec is not None and spec.written_input.shown_to_msme
+            comment = log.comment if shown else ""
         else:
             actor = log.actor.get_full_name() or log.actor.get_username()
             comment = log.comment
@@ -50,7 +39,7 @@ def timeline_for(application, *, viewer_is_member: bool) -> list[TimelineEntry]:
             TimelineEntry(
                 at=log.at,
                 transition=log.transition,
-                label=str(TRANSITION_LABELS.get(log.transition, log.transition)),
+                label=str(spec.label) if spec is not None else log.transition,
                 target=log.target,
                 target_label=log.get_target_display(),
                 actor=actor,

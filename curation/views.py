@@ -6,8 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -18,15 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.models import Scoresheet
+from assessments.permissions import can_view_packaging_review
 from assessments.selectors import visible_curation_result
 from certificates.models import Certificate
 from curation import permissions as perms
 from curation import services
-from curation.errors import WorkflowError
 from curation.forms import ReassignCuratorsForm, TransitionForm
-from curation.models import FINAL_STATES, CuratorAssignment, Notification, State, StateTarget
-from curation.permissions import can_reassign_curators, is_business_member
-from curation.roles import Role
+from curation.models import CuratorAssignment, Notification, StateTarget
+from curation.permissions import can_reassign_curators
 from curation.selectors import (
     applications_visible_to,
     get_application_for_user,
@@ -35,15 +32,16 @@ from curation.selectors import (
     user_roles,
     work_queues,
 )
+from curation.states import FINAL_STATES, State
 from curation.timeline import timeline_for
+from curation.transitions import SPECS
+from kernel.decorators import role_required
+from kernel.errors import WorkflowError, show_workflow_error
+from kernel.pagination import paginate
+from kernel.roles import Role
 from products.models import Region
+from products.permissions import is_business_member
 from products.selectors import expiring_documents
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -144,7 +142,7 @@ def application_detail(request, pk):
         "application": application,
         "is_member": member,
         "actions": [
-            {"name": name, "label": services.TRANSITION_LABELS[name], "problems": problems}
+            {"name": name, "label": SPECS[name].label, "problems": problems}
             for name, problems in offered.items()
         ],
         "timeline": timeline_for(application, viewer_is_member=member),
@@ -166,34 +164,36 @@ def staff_workspaces(user, application) -> list[tuple[str, str]]:
         links.append((reverse("assessments:scoresheet", args=[application.pk]), _("Scoresheet")))
     if perms.can_view_curation.test(user, application) and application.rounds.exists():
         links.append((reverse("assessments:curation", args=[application.pk]), _("Curation result")))
-    if (
-        perms.can_view_packaging_review.test(user, application)
-        and application.packaging_reviews.exists()
-    ):
+    if can_view_packaging_review.test(user, application) and application.packaging_reviews.exists():
         links.append(
             (reverse("assessments:packaging", args=[application.pk]), _("Packaging checklist"))
         )
-    if perms.can_view_dossier.test(user, application) and state not in (
+    if perms.can_view_certification_review.test(user, application) and state not in (
         State.DRAFT,
         State.WITHDRAWN,
     ):
-        links.append((reverse("assessments:dossier", args=[application.pk]), _("Dossier")))
+        links.append(
+            (reverse("assessments:certification_review", args=[application.pk]), _("Dossier"))
+        )
     if perms.can_reassign_curators.test(user, application):
-        links.append((reverse("application_curators", args=[application.pk]), _("Change curators")))
+        links.append(
+            (reverse("curation:application_curators", args=[application.pk]), _("Change curators"))
+        )
     return links
 
 
 @login_required
 def application_transition(request, pk, name):
     """GET: the confirmation form for one action; POST: take it through its service."""
-    if name not in services.SERVICES:
+    spec = SPECS.get(name)
+    if spec is None:
         raise Http404
     application = get_application_for_user(request.user, pk)
     # The state the page was showing: a second click, or a page left open while someone
     # else acted, must not act twice or on a state the user never saw.
     if request.method == "POST" and request.POST.get("state") != application.state:
         messages.error(request, services.stale_message(application))
-        return redirect("application", pk=pk)
+        return redirect("curation:application", pk=pk)
     if not services.is_offered(user=request.user, application=application, name=name):
         problems = services.transition_problems(
             user=request.user, application=application, name=name
@@ -204,29 +204,24 @@ def application_transition(request, pk, name):
             {"application": application, "problems": problems},
             status=403,
         )
-    form = TransitionForm(request.POST or None, name=name, application=application)
+    form = TransitionForm(request.POST or None, spec=spec, application=application)
     if request.method == "POST" and form.is_valid():
         try:
-            services.SERVICES[name](
-                application=application, by=request.user, **form.service_kwargs()
-            )
+            spec.service(application=application, by=request.user, **form.service_kwargs())
         except WorkflowError as e:
-            for message in e.messages:
-                messages.error(request, message)
+            show_workflow_error(request, e)
             if e.stale:
-                return redirect("application", pk=pk)
+                return redirect("curation:application", pk=pk)
         else:
-            messages.success(
-                request, _("Done: %(action)s.") % {"action": services.TRANSITION_LABELS[name]}
-            )
-            return redirect("application", pk=pk)
+            messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+            return redirect("curation:application", pk=pk)
     return render(
         request,
         "curation/transition.html",
         {
             "application": application,
-            "name": name,
-            "label": services.TRANSITION_LABELS[name],
+            "spec": spec,
+            "label": spec.label,
             "form": form,
             "problems": services.transition_problems(
                 user=request.user, application=application, name=name
@@ -238,13 +233,11 @@ def application_transition(request, pk, name):
 OPEN_STATES = [(value, label) for value, label in State.choices if value not in FINAL_STATES]
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def overview(request):
     """Every open application of the coordinator's regions, with days in its state and
     the ones past the office's target (StateTarget) flagged; filtered by region, state,
     overdue and a search. A fixed number of queries whatever the number of rows."""
-    if Role.COORDINATOR not in user_roles(request.user):
-        raise PermissionDenied
     region_ids = staff_region_ids(request.user)
     regions = list(Region.objects.filter(pk__in=region_ids).order_by("code"))
     applications = (
@@ -337,20 +330,19 @@ def application_curators(request, pk):
     if request.method == "POST":
         if request.POST.get("state") != application.state:
             messages.error(request, services.stale_message(application))
-            return redirect("application", pk=pk)
+            return redirect("curation:application", pk=pk)
         if form.is_valid():
             try:
                 services.application_reassign_curators(
                     application=application, by=request.user, **form.service_kwargs()
                 )
             except WorkflowError as e:
-                for message in e.messages:
-                    messages.error(request, message)
+                show_workflow_error(request, e)
                 if e.stale:
-                    return redirect("application", pk=pk)
+                    return redirect("curation:application", pk=pk)
             else:
                 messages.success(request, _("The curators have been changed."))
-                return redirect("application", pk=pk)
+                return redirect("curation:application", pk=pk)
     current_round = application.current_round
     sheets = {sheet.curator_id: sheet for sheet in Scoresheet.objects.filter(round=current_round)}
     return render(
@@ -389,7 +381,7 @@ def notification_list(request):
     )
     for notice in page:
         if notice.application_id in visible:
-            notice.link = reverse("application", args=[notice.application_id])
+            notice.link = reverse("curation:application", args=[notice.application_id])
         elif notice.application_id in certificates:
             notice.link = reverse("certificates:detail", args=[certificates[notice.application_id]])
         else:
@@ -403,7 +395,7 @@ def notifications_mark_read(request):
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    return redirect("notifications")
+    return redirect("curation:notifications")
 
 
 @require_POST

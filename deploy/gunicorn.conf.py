@@ -13,7 +13,7 @@ from pathlib import Path
 
 TRUE = {"true", "on", "ok", "y", "yes", "1"}  # what django-environ takes for true
 
-wsgi_app = "curation.wsgi:application"
+wsgi_app = "config.wsgi:application"
 chdir = str(Path(__file__).resolve().parent.parent)
 
 # BIND wins; a platform that gives a PORT expects us on every interface; else the proxy

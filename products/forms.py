@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Business, Category, DocumentType, Market, Product
+from products.rules import required_document_types
 from products.uploads import ACCEPTED_TYPES
 from products.validators import strip_punctuation, validate_hs_code
 
@@ -205,10 +206,7 @@ class ProductForm(forms.ModelForm):
         that satisfy it), from the same rule the submit check uses."""
         if self.chosen_category is None:
             return []
-        from curation.checks import required_document_types
-        from curation.models import Application
-
-        return required_document_types(Application(product=Product(category=self.chosen_category)))
+        return required_document_types(self.chosen_category)
 
     def clean_hs_code(self):
         value = self.cleaned_data["hs_code"]

@@ -1,35 +1,49 @@
 """The functions that change businesses, their members, products and documents.
 
 Each takes keyword arguments and the acting user (`by`), checks that the user may do it,
-and raises `ValidationError` with messages for the person at the keyboard when the input
-is not acceptable (field errors as a dict, so a form can show each by its input), or
-`PermissionDenied` when the user is not allowed at all. A refusal changes nothing and
-stores no file. E-mails go out only after the commit.
+and raises `WorkflowError` with messages for the person at the keyboard when the input is
+not acceptable (with `fields`, so a form can show each by its input) or the user may not
+do it (a page answers 403 or 404 before calling a service for a user who may not see it
+at all). A refusal changes nothing and stores no file. E-mails go out only after the
+commit.
 """
+
+from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from curation.models import Application, State
-from curation.roles import Role
+from curation.models import Application
+from curation.states import State
+from kernel.errors import WorkflowError
+from kernel.roles import Role
 from products.models import (
     Business,
     BusinessInvitation,
     Document,
     DocumentType,
+    Market,
     Membership,
     Product,
 )
+from products.permissions import is_business_member, is_business_owner
 from products.tasks import send_invitation_email
 from products.uploads import inspect_upload
 from products.validators import normalize_number, strip_punctuation
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User
 
 # While the office works on an application, the product it describes stays as submitted:
 # the MSME changes it in draft or when asked to (revision, packaging revision).
@@ -43,32 +57,25 @@ LOCKED_STATES = (
 MARKETS_FOLLOW_PRODUCT = (State.DRAFT, State.REVISION_REQUESTED)
 
 
-def is_member(user, business) -> bool:
-    return user.is_authenticated and business.memberships.filter(user=user).exists()
+def _require_member(user: _User, business: Business) -> None:
+    if not is_business_member(user, business):
+        raise WorkflowError(_("Only members of %(business)s can do this.") % {"business": business})
 
 
-def is_owner(user, business) -> bool:
-    return (
-        user.is_authenticated
-        and business.memberships.filter(user=user, role=Membership.Role.OWNER).exists()
-    )
-
-
-def _require_member(user, business):
-    if not is_member(user, business):
-        raise PermissionDenied(
-            _("Only members of %(business)s can do this.") % {"business": business}
-        )
-
-
-def _require_owner(user, business):
-    if not is_owner(user, business):
-        raise PermissionDenied(
+def _require_owner(user: _User, business: Business) -> None:
+    if not is_business_owner(user, business):
+        raise WorkflowError(
             _("Only the owner of %(business)s can do this.") % {"business": business}
         )
 
 
-def _join_msme_group(user):
+def _invalid(error: ValidationError) -> WorkflowError:
+    """A model's `full_clean` refusal, field by field."""
+    fields = dict(error.message_dict)
+    return WorkflowError(fields.pop(NON_FIELD_ERRORS, []), fields=fields)
+
+
+def _join_msme_group(user: _User) -> None:
     user.groups.add(Group.objects.get_or_create(name=Role.MSME)[0])
 
 
@@ -84,25 +91,25 @@ def _nib_taken_message(nib: str) -> str:
     ) % {"nib": nib}
 
 
-def _save_business(business: Business):
+def _save_business(business: Business) -> None:
     business.nib = strip_punctuation(business.nib)
     business.npwp = strip_punctuation(business.npwp)
     try:
         business.full_clean(validate_unique=False)
     except ValidationError as e:
-        raise ValidationError(e.message_dict) from None
+        raise _invalid(e) from None
     taken = Business.objects.filter(nib=business.nib).exclude(pk=business.pk).exists()
     if taken:
-        raise ValidationError({"nib": _nib_taken_message(business.nib)})
+        raise WorkflowError(fields={"nib": _nib_taken_message(business.nib)})
     try:
         with transaction.atomic():
             business.save()
     except IntegrityError:
         # Another registration with the same NIB won the race between check and insert.
-        raise ValidationError({"nib": _nib_taken_message(business.nib)}) from None
+        raise WorkflowError(fields={"nib": _nib_taken_message(business.nib)}) from None
 
 
-def business_create(*, by, **fields) -> Business:
+def business_create(*, by: _User, **fields: Any) -> Business:
     """Register a business; `by` becomes its owner (and an MSME member if not yet)."""
     business = Business(
         **{name: value for name, value in fields.items() if name in BUSINESS_FIELDS}
@@ -114,7 +121,7 @@ def business_create(*, by, **fields) -> Business:
     return business
 
 
-def business_locked_fields(business) -> set[str]:
+def business_locked_fields(business: Business) -> set[str]:
     """Fields the owner may no longer change: the region decides which office handles
     the applications, and the NIB identifies the business to it; once an application has
     left the draft they are changed by the office (in the admin)."""
@@ -122,7 +129,7 @@ def business_locked_fields(business) -> set[str]:
     return {"nib", "region"} if started.exists() else set()
 
 
-def business_update(*, business, by, **fields) -> Business:
+def business_update(*, business: Business, by: _User, **fields: Any) -> Business:
     _require_owner(by, business)
     locked = business_locked_fields(business)
     for name, value in fields.items():
@@ -136,14 +143,14 @@ def business_update(*, business, by, **fields) -> Business:
 # Members and invitations.
 
 
-def business_invite(*, business, email: str, by) -> BusinessInvitation:
+def business_invite(*, business: Business, email: str, by: _User) -> BusinessInvitation:
     """Invite `email` to join as staff; the link is e-mailed after the commit. A new
     invitation to the same address replaces a pending one (only the newest link works)."""
     _require_owner(by, business)
     email = email.strip().lower()
     if business.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError(
-            {
+        raise WorkflowError(
+            fields={
                 "email": _("%(email)s is already a member of %(business)s.")
                 % {"email": email, "business": business}
             }
@@ -158,7 +165,12 @@ def business_invite(*, business, email: str, by) -> BusinessInvitation:
     return invitation
 
 
-def invitation_problem(invitation, *, user=None, now=None) -> str | None:
+def invitation_problem(
+    invitation: BusinessInvitation | None,
+    *,
+    user: _User | None = None,
+    now: datetime | None = None,
+) -> str | None:
     """Why this invitation cannot be accepted (by `user`), or None."""
     now = now or timezone.now()
     if invitation is None:
@@ -182,20 +194,20 @@ def invitation_problem(invitation, *, user=None, now=None) -> str | None:
                 "This invitation was sent to %(email)s. Sign in with that address, or add it "
                 "to your account's e-mail addresses and verify it, then open the link again."
             ) % {"email": invitation.email}
-        if invitation.business.memberships.filter(user=user).exists():
+        if is_business_member(user, invitation.business):
             return _("You are already a member of %(business)s.") % {
                 "business": invitation.business
             }
     return None
 
 
-def _has_verified_email(user, email: str) -> bool:
+def _has_verified_email(user: _User, email: str) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-def invitation_accept(*, token: str, user) -> Membership:
+def invitation_accept(*, token: str, user: _User) -> Membership:
     """`user` joins the invitation's business as staff. The link works once: the row lock
     makes a double click (or two people with a forwarded link) succeed once."""
     with transaction.atomic():
@@ -207,7 +219,8 @@ def invitation_accept(*, token: str, user) -> Membership:
         )
         problem = invitation_problem(invitation, user=user)
         if problem:
-            raise ValidationError(problem)
+            raise WorkflowError(problem)
+        assert invitation is not None  # invitation_problem refuses a missing one
         membership = Membership.objects.create(
             business=invitation.business, user=user, role=Membership.Role.STAFF
         )
@@ -218,7 +231,7 @@ def invitation_accept(*, token: str, user) -> Membership:
     return membership
 
 
-def invitation_cancel(*, invitation, by) -> BusinessInvitation:
+def invitation_cancel(*, invitation: BusinessInvitation, by: _User) -> BusinessInvitation:
     _require_owner(by, invitation.business)
     if invitation.is_pending():
         invitation.cancelled_at = timezone.now()
@@ -226,12 +239,12 @@ def invitation_cancel(*, invitation, by) -> BusinessInvitation:
     return invitation
 
 
-def membership_remove(*, membership, by) -> None:
+def membership_remove(*, membership: Membership, by: _User) -> None:
     """The owner removes a staff member. Owners are not removed here (nobody would be
     left to manage the members); the office does that in the admin."""
     _require_owner(by, membership.business)
     if membership.role == Membership.Role.OWNER:
-        raise ValidationError(_("An owner cannot be removed from the members page."))
+        raise WorkflowError(_("An owner cannot be removed from the members page."))
     membership.delete()
 
 
@@ -251,12 +264,14 @@ PRODUCT_FIELDS = (
 )
 
 
-def product_locking_application(product):
+def product_locking_application(product: Product) -> Application | None:
     """The application that keeps the product from being changed now, or None."""
     return product.applications.filter(state__in=LOCKED_STATES).first()
 
 
-def _save_product(product: Product, fields: dict, target_markets):
+def _save_product(
+    product: Product, fields: dict[str, Any], target_markets: Iterable[Market]
+) -> None:
     for name in PRODUCT_FIELDS:
         if name in fields:
             setattr(product, name, fields[name])
@@ -267,7 +282,7 @@ def _save_product(product: Product, fields: dict, target_markets):
     try:
         product.full_clean()
     except ValidationError as e:
-        raise ValidationError(e.message_dict) from None
+        raise _invalid(e) from None
     product.save()
     product.target_markets.set(target_markets)
     # A draft (or an application being revised) is for the markets the product names now.
@@ -275,7 +290,13 @@ def _save_product(product: Product, fields: dict, target_markets):
         application.target_markets.set(target_markets)
 
 
-def product_create(*, business, by, target_markets=(), **fields) -> Product:
+def product_create(
+    *,
+    business: Business,
+    by: _User,
+    target_markets: Iterable[Market] = (),
+    **fields: Any,
+) -> Product:
     _require_member(by, business)
     product = Product(business=business)
     with transaction.atomic():
@@ -283,14 +304,16 @@ def product_create(*, business, by, target_markets=(), **fields) -> Product:
     return product
 
 
-def product_update(*, product, by, target_markets=(), **fields) -> Product:
+def product_update(
+    *, product: Product, by: _User, target_markets: Iterable[Market] = (), **fields: Any
+) -> Product:
     _require_member(by, product.business)
     with transaction.atomic():
         # The lock keeps a submit from slipping in between the check and the change.
         list(Application.objects.select_for_update().filter(product=product).values("pk"))
         locking = product_locking_application(product)
         if locking is not None:
-            raise ValidationError(
+            raise WorkflowError(
                 _(
                     "%(product)s cannot be changed while the office reviews it (application "
                     "“%(state)s”). Wait for a revision request, or withdraw the application."
@@ -323,14 +346,14 @@ def _add_years(day: date, years: int) -> date:
 
 def document_upload(
     *,
-    business,
-    product=None,
+    business: Business,
+    product: Product | None = None,
     kind: DocumentType,
     number: str = "",
     issued_on: date | None = None,
     expires_on: date | None = None,
-    file,
-    by,
+    file: File | None,
+    by: _User,
 ) -> Document:
     """Store one document of `business` (and `product` for a product document).
 
@@ -351,7 +374,7 @@ def document_upload(
             % {"document": kind.label}
         )
     elif product.business_id != business.pk:
-        raise PermissionDenied(_("This product belongs to another business."))
+        raise WorkflowError(_("This product belongs to another business."))
 
     number = (number or "").strip()
     if not kind.has_number:
@@ -423,7 +446,7 @@ def document_upload(
         except ValidationError as e:
             errors.setdefault("file", []).extend(e.messages)
     if errors:
-        raise ValidationError(errors)
+        raise WorkflowError(fields=errors)
 
     document = Document(
         business=business,

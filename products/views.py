@@ -1,13 +1,15 @@
 """Pages of the MSME portal: the business and its members, products, documents.
 
-Thin views: load through products.selectors (404 for outsiders), validate a form, call
-one service from products.services, redirect. State changes only on POST.
+Thin views: load through products.selectors (404 for outsiders), check the page's own
+predicate from products.permissions (403), validate a form, call one service from
+products.services (its WorkflowError shown on the form or as messages), redirect. State
+changes only on POST.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from curation import services as workflow
-from curation.checks import document_problems
-from curation.errors import WorkflowError
-from curation.models import FINAL_STATES, Application, State
-from curation.views import paginate
-from products import selectors, services
+from curation.states import FINAL_STATES, State
+from kernel.errors import WorkflowError, show_workflow_error, workflow_error_to_form
+from kernel.pagination import paginate
+from products import rules, selectors, services
 from products.forms import (
     BusinessForm,
     DocumentForm,
@@ -30,6 +31,7 @@ from products.forms import (
     form_initial_from,
 )
 from products.models import EXPIRY_WARNING_DAYS, BusinessInvitation, DocumentType, Membership
+from products.permissions import is_business_owner
 
 
 def _safe_next(request, default: str) -> str:
@@ -67,8 +69,8 @@ def business_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             business = services.business_create(by=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            form.add_error(None, e)
+        except WorkflowError as e:
+            workflow_error_to_form(form, e)
         else:
             messages.success(
                 request,
@@ -90,7 +92,7 @@ def business_create(request):
 
 @login_required
 def business_detail(request, pk):
-    business = selectors.get_business_for_member(request.user, pk)
+    business = selectors.get_business_for_user(request.user, pk)
     membership = selectors.membership_of(request.user, business)
     documents = paginate(request, selectors.documents_of(business))
     required = DocumentType.objects.filter(
@@ -111,16 +113,16 @@ def business_detail(request, pk):
 
 @login_required
 def business_edit(request, pk):
-    business = selectors.get_business_for_member(request.user, pk)
-    if not services.is_owner(request.user, business):
+    business = selectors.get_business_for_user(request.user, pk)
+    if not is_business_owner(request.user, business):
         raise PermissionDenied
     locked = services.business_locked_fields(business)
     form = BusinessForm(request.POST or None, instance=business, locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
             services.business_update(business=business, by=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            form.add_error(None, e)
+        except WorkflowError as e:
+            workflow_error_to_form(form, e)
         else:
             messages.success(request, _("The business profile is saved."))
             return redirect("products:business", pk=business.pk)
@@ -129,8 +131,8 @@ def business_edit(request, pk):
 
 @login_required
 def business_members(request, pk):
-    business = selectors.get_business_for_member(request.user, pk)
-    owner = services.is_owner(request.user, business)
+    business = selectors.get_business_for_user(request.user, pk)
+    owner = is_business_owner(request.user, business)
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if not owner:
@@ -140,8 +142,8 @@ def business_members(request, pk):
                 invitation = services.business_invite(
                     business=business, email=form.cleaned_data["email"], by=request.user
                 )
-            except ValidationError as e:
-                form.add_error(None, e)
+            except WorkflowError as e:
+                workflow_error_to_form(form, e)
             else:
                 messages.success(
                     request,
@@ -166,13 +168,14 @@ def business_members(request, pk):
 @login_required
 @require_POST
 def membership_remove(request, pk, membership_pk):
-    business = selectors.get_business_for_member(request.user, pk)
+    business = selectors.get_business_for_user(request.user, pk)
     membership = get_object_or_404(business.memberships.select_related("user"), pk=membership_pk)
+    if not is_business_owner(request.user, business):
+        raise PermissionDenied
     try:
         services.membership_remove(membership=membership, by=request.user)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
+    except WorkflowError as e:
+        show_workflow_error(request, e)
     else:
         messages.success(
             request,
@@ -185,8 +188,10 @@ def membership_remove(request, pk, membership_pk):
 @login_required
 @require_POST
 def invitation_cancel(request, pk, invitation_pk):
-    business = selectors.get_business_for_member(request.user, pk)
+    business = selectors.get_business_for_user(request.user, pk)
     invitation = get_object_or_404(business.invitations, pk=invitation_pk)
+    if not is_business_owner(request.user, business):
+        raise PermissionDenied
     services.invitation_cancel(invitation=invitation, by=request.user)
     messages.success(
         request, _("The invitation to %(email)s is cancelled.") % {"email": invitation.email}
@@ -206,9 +211,8 @@ def invitation(request, token):
     if request.method == "POST" and user is not None:
         try:
             membership = services.invitation_accept(token=token, user=user)
-        except ValidationError as e:
-            for message in e.messages:
-                messages.error(request, message)
+        except WorkflowError as e:
+            show_workflow_error(request, e)
         else:
             messages.success(
                 request,
@@ -284,8 +288,8 @@ def _product_form(request, *, product=None):
             else:
                 services.product_update(product=product, by=request.user, **form.service_kwargs())
                 messages.success(request, _("%(product)s is saved.") % {"product": product.name})
-        except ValidationError as e:
-            form.add_error(None, e)
+        except WorkflowError as e:
+            workflow_error_to_form(form, e)
         else:
             return redirect(_safe_next(request, reverse("products:detail", args=[product.pk])))
     return render(request, "products/product_form.html", {"form": form, "product": product})
@@ -298,7 +302,7 @@ def product_create(request):
 
 @login_required
 def product_edit(request, pk):
-    product = selectors.get_product_for_member(request.user, pk)
+    product = selectors.get_product_for_user(request.user, pk)
     locking = services.product_locking_application(product)
     if locking is not None:
         messages.error(
@@ -315,12 +319,11 @@ def product_edit(request, pk):
 
 @login_required
 def product_detail(request, pk):
-    product = selectors.get_product_for_member(request.user, pk)
+    product = selectors.get_product_for_user(request.user, pk)
     applications = list(product.applications.order_by("-created_at"))
     open_application = next((a for a in applications if a.state not in FINAL_STATES), None)
-    # An unsaved application answers "what would an application need" from the same
-    # rules the submit check uses.
-    needed = document_problems(Application(product=product))
+    # What an application would need, from the same rule the submit check uses.
+    needed = rules.document_problems(product)
     return render(
         request,
         "products/product_detail.html",
@@ -340,7 +343,7 @@ def product_detail(request, pk):
 @login_required
 @require_POST
 def product_apply(request, pk):
-    product = selectors.get_product_for_member(request.user, pk)
+    product = selectors.get_product_for_user(request.user, pk)
     previous = (
         product.applications.filter(state__in=[State.REJECTED, State.CERTIFIED])
         .order_by("-created_at")
@@ -351,14 +354,13 @@ def product_apply(request, pk):
             product=product, by=request.user, previous=previous
         )
     except WorkflowError as e:
-        for message in e.messages:
-            messages.error(request, message)
+        show_workflow_error(request, e)
         return redirect("products:detail", pk=product.pk)
     messages.success(
         request,
         _("The application is started. Complete what the list below asks, then submit it."),
     )
-    return redirect("application", pk=application.pk)
+    return redirect("curation:application", pk=application.pk)
 
 
 # Documents.
@@ -391,8 +393,8 @@ def _upload(request, *, business, product, template_context):
                 file=data["file"],
                 by=request.user,
             )
-        except ValidationError as e:
-            form.add_error(None, e)
+        except WorkflowError as e:
+            workflow_error_to_form(form, e)
         else:
             messages.success(
                 request, _("The %(document)s is uploaded.") % {"document": document.kind.label}
@@ -414,7 +416,7 @@ def _upload(request, *, business, product, template_context):
 
 @login_required
 def product_document_upload(request, pk):
-    product = selectors.get_product_for_member(request.user, pk)
+    product = selectors.get_product_for_user(request.user, pk)
     return _upload(
         request, business=product.business, product=product, template_context={"product": product}
     )
@@ -422,7 +424,7 @@ def product_document_upload(request, pk):
 
 @login_required
 def business_document_upload(request, pk):
-    business = selectors.get_business_for_member(request.user, pk)
+    business = selectors.get_business_for_user(request.user, pk)
     return _upload(
         request, business=business, product=None, template_context={"business": business}
     )

@@ -1,5 +1,5 @@
 """Helpers for the certificate tests: a signing key, a certified application with its
-rendered PDF, and reading a PDF back (text, QR code, signature)."""
+rendered PDF, a shipment of it, and reading a PDF back (text, QR code, signature)."""
 
 import io
 import subprocess
@@ -15,8 +15,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from certificates.models import Certificate
+from certificates.models import Certificate, Shipment
+from certificates.shipments import shipment_create
 from curation import services
+from products.models import Market
 
 # Not the development key's name: the suite runs with DEBUG off, where production refuses
 # to sign with the development key; this one stands in for an office's own certificate.
@@ -88,3 +90,60 @@ def first_page_image(data: bytes, dpi: int = 150) -> Image.Image:
         )
         with Image.open(Path(directory) / "page.png") as image:
             return image.convert("RGB")
+
+
+LINES = [
+    {
+        "description": "Sambal pecel 250 g jar",
+        "quantity": "1200",
+        "unit": "jar",
+        "unit_price": "2.40",
+    },
+    {
+        "description": "Sambal pecel 500 g pouch",
+        "quantity": "300",
+        "unit": "pouch",
+        "unit_price": "3.15",
+    },
+]
+CARTONS = [
+    {
+        "count": 50,
+        "net_kg": "7.5",
+        "gross_kg": "8.9",
+        "length_cm": "40",
+        "width_cm": "30",
+        "height_cm": "25",
+    },
+    {
+        "count": 10,
+        "net_kg": "7.5",
+        "gross_kg": "8.6",
+        "length_cm": "40",
+        "width_cm": "30",
+        "height_cm": "20",
+    },
+]
+
+
+def terms(**overrides):
+    return {
+        "buyer_name": "Tokyo Foods KK",
+        "buyer_address": "1-2-3 Shibuya\nTokyo 150-0002",
+        "buyer_country": "Japan",
+        "market": Market.objects.get(key="jp"),
+        "incoterm": "FOB",
+        "port_of_loading": "Tanjung Perak, Surabaya",
+        "port_of_discharge": "Tokyo",
+        "currency": "USD",
+        "lines": LINES,
+        "cartons": CARTONS,
+        **overrides,
+    }
+
+
+def record(certificate, by, capture, **overrides) -> Shipment:
+    with capture(execute=True):
+        shipment = shipment_create(certificate=certificate, by=by, **terms(**overrides))
+    shipment.refresh_from_db()
+    return shipment

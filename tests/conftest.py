@@ -1,4 +1,5 @@
-"""Shared fixtures: the reference data, and the personas of one regional office.
+"""Shared fixtures: the reference data, a signing key, and the personas of one regional
+office.
 
 Personas (WORKFLOW.md roles): the MSME member of the product's business, a member of
 another business, the coordinator, two curators (one lead) and a spare curator, the
@@ -13,8 +14,9 @@ from django.core.management import call_command
 from django.utils import translation
 
 from curation import services
-from curation.roles import Role
+from kernel.roles import Role
 from products.models import Membership
+from tests import certificate_helpers as h
 from tests import factories as f
 
 
@@ -22,6 +24,13 @@ from tests import factories as f
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def signing_key(tmp_path_factory):
+    """A signing key and its certificate, made once per module (set it as
+    `settings.SIGNING_PKCS12_PATH` to sign with it)."""
+    return h.make_signing_key(tmp_path_factory.mktemp("signing"))
 
 
 @pytest.fixture(autouse=True)

@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from assessments.rules import packaging_items
 from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
-from curation.checks import packaging_items
-from curation.roles import Role
 from curation.two_factor import requires_two_factor
+from kernel.roles import Role
 from products.models import (
     Business,
     Category,

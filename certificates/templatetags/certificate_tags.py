@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django import template
 
-from certificates import services
 from certificates.forms import ShareForm
 from certificates.models import Certificate, DossierFile, Status, Verdict
 from certificates.permissions import (
@@ -15,7 +14,8 @@ from certificates.permissions import (
     can_revoke_certificate,
     can_view_certificate,
 )
-from certificates.selectors import active_shares_of, shipments_visible_to
+from certificates.selectors import active_shares_of, dossier_parts, shipments_visible_to
+from certificates.sharing import certificate_usable_problems
 
 register = template.Library()
 
@@ -45,8 +45,8 @@ def certificate_panel(context, application=None, certificate=None):
         certificate = Certificate.objects.with_related().filter(application=application).first()
     if certificate is None or not can_view_certificate.test(user, certificate):
         return None
-    stored = services.dossier_parts(certificate)
-    usable = not services.certificate_usable_problems(certificate)
+    stored = dossier_parts(certificate)
+    usable = not certificate_usable_problems(certificate)
     manages_shares = can_manage_product_shares.test(user, certificate.product)
     return {
         "certificate": certificate,

@@ -4,9 +4,9 @@ packaging reviews and notices are exactly those real use would leave."""
 
 from dataclasses import dataclass
 
+from assessments.rules import packaging_items
 from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
-from curation.checks import packaging_items
 from curation.demo.documents import ensure_document
 from curation.demo.report import SeedError, SeedReport
 from curation.demo.specs import (
@@ -27,9 +27,9 @@ from curation.demo.specs import (
     Upload,
     Withdraw,
 )
-from curation.errors import WorkflowError
 from curation.models import Application
-from curation.roles import Role
+from kernel.errors import WorkflowError
+from kernel.roles import Role
 from products.models import Product
 
 

@@ -35,7 +35,7 @@ def seed_office() -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from curation.roles import Role
+    from kernel.roles import Role
     from tests import factories as f
 
     kediri = f.region("35.71")

@@ -58,7 +58,7 @@ def base_environment() -> dict[str, str]:
         "HOME": os.environ.get("HOME", "/tmp"),
         "LANG": "C.UTF-8",
         "PYTHONUNBUFFERED": "1",
-        "DJANGO_SETTINGS_MODULE": "curation.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
 

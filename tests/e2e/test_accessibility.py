@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from certificates.models import Certificate
-from certificates.services import product_share
+from certificates.sharing import product_share
 from curation import services
 from tests import factories as f
 from tests.e2e.conftest import ARTIFACTS, NARROW, WIDE, in_thread
@@ -105,23 +105,26 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
             ("msme-document-upload", reverse("products:document_upload", args=[product.pk])),
             ("msme-business", reverse("products:business", args=[office.business.pk])),
             ("msme-members", reverse("products:members", args=[office.business.pk])),
-            ("msme-application-revision", reverse("application", args=[revision.pk])),
-            ("msme-application-certified", reverse("application", args=[certified.pk])),
-            ("msme-notifications", reverse("notifications")),
+            ("msme-application-revision", reverse("curation:application", args=[revision.pk])),
+            ("msme-application-certified", reverse("curation:application", args=[certified.pk])),
+            ("msme-notifications", reverse("curation:notifications")),
             ("msme-certificate", reverse("certificates:detail", args=[certificate.pk])),
             ("msme-shipment-form", reverse("certificates:shipment_new", args=[certificate.pk])),
         ],
         "coordinator": [
             ("coordinator-dashboard", "/"),
-            ("coordinator-applications", reverse("applications")),
-            ("coordinator-overview", reverse("overview")),
-            ("coordinator-application", reverse("application", args=[in_curation.pk])),
+            ("coordinator-applications", reverse("curation:applications")),
+            ("coordinator-overview", reverse("curation:overview")),
+            ("coordinator-application", reverse("curation:application", args=[in_curation.pk])),
             (
                 "coordinator-assign",
-                reverse("application_transition", args=[submitted.pk, "assign_curators"]),
+                reverse("curation:application_transition", args=[submitted.pk, "assign_curators"]),
             ),
-            ("coordinator-change-curators", reverse("application_curators", args=[in_curation.pk])),
-            ("coordinator-notifications", reverse("notifications")),
+            (
+                "coordinator-change-curators",
+                reverse("curation:application_curators", args=[in_curation.pk]),
+            ),
+            ("coordinator-notifications", reverse("curation:notifications")),
         ],
         "lead": [
             ("curator-dashboard", "/"),
@@ -129,7 +132,9 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
             ("curator-curation", reverse("assessments:curation", args=[in_curation.pk])),
             (
                 "lead-request-revision",
-                reverse("application_transition", args=[in_curation.pk, "request_revision"]),
+                reverse(
+                    "curation:application_transition", args=[in_curation.pk, "request_revision"]
+                ),
             ),
         ],
         "reviewer": [
@@ -138,7 +143,10 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
         ],
         "officer": [
             ("officer-dashboard", "/"),
-            ("officer-dossier", reverse("assessments:dossier", args=[awaiting.pk])),
+            (
+                "officer-certification-review",
+                reverse("assessments:certification_review", args=[awaiting.pk]),
+            ),
         ],
         "regional_admin": [("regional-head-dashboard", "/")],
         "exporter": [

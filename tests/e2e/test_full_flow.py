@@ -21,10 +21,11 @@ from django.core import mail
 from PIL import Image
 
 from assessments.models import Rubric
+from assessments.rules import packaging_items
 from certificates.models import Certificate
-from curation.checks import packaging_items
-from curation.models import Application, State
-from curation.roles import Role
+from curation.models import Application
+from curation.states import State
+from kernel.roles import Role
 from products.models import Category, DocumentType, Market
 from tests import factories as f
 
@@ -351,13 +352,13 @@ def test_from_sign_up_to_certificate(site, open_page, shoot):
     take_action(review, "Approve packaging")
     assert state_of(application) == State.AWAITING_CERTIFICATION
 
-    # The officer reads the dossier and certifies.
+    # The officer reads the certification review and certifies.
     sign = open_page()
     sign_in(sign, officer)
     shoot(sign, "officer-dashboard")
     open_application_from_dashboard(sign)
     click_and_wait(sign, sign.get_by_role("link", name="Dossier"))
-    shoot(sign, "officer-dossier")
+    shoot(sign, "officer-certification-review")
     take_action(sign, "Certify")
     assert state_of(application) == State.CERTIFIED
 

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
 
-from curation import urls as site_urls
-from curation.models import State
+from config import urls as site_urls
+from curation.states import State
 from tests import factories as f
 from tests.e2e.conftest import in_thread
 from tests.e2e.test_accessibility import BLOCKING, run_axe, signed_in

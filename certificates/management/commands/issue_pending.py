@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from certificates import services, shipments
 from certificates.models import Certificate, Shipment
+from certificates.storing import certificate_issue_files, shipment_render
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         certificates = self._ids(Certificate.objects.pending().order_by("issued_at", "pk"), limit)
         failed = self._run(
             certificates,
-            lambda pk: services.certificate_issue_files(certificate_id=pk),
+            lambda pk: certificate_issue_files(certificate_id=pk),
             "certificates",
             verbosity,
         )
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         )
         failed_shipments = self._run(
             pending_shipments,
-            lambda pk: shipments.shipment_render(shipment_id=pk),
+            lambda pk: shipment_render(shipment_id=pk),
             "shipments",
             verbosity,
         )

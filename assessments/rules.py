@@ -1,0 +1,186 @@
+"""The rules about an application's assessments: the curation result of its scoresheets
+and the packaging checklist's conditions, as lists of what is still wrong.
+
+Each function takes an application (whatever has the `rounds` and `packaging_reviews`
+of this app, its rubric, checklist, product and target markets) and returns the unmet
+conditions as sentences (empty when the transition may go ahead). The workflow uses
+them as the conditions of its transitions (`curation.models`, `curation.checks`).
+"""
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    ChecklistItem,
+    PackagingChecklist,
+    PackagingItemResult,
+    PackagingReview,
+    Rubric,
+    ScoringRound,
+)
+from assessments.scoring import Aggregate, aggregate
+from products.models import Document, Product
+from products.rules import Problem, page_link
+
+
+class AssessedApplication(Protocol):
+    """What these rules read of an application. The model (`curation.Application`) sits
+    above this app, so the rules name only the attributes they use."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def product(self) -> Product: ...
+    @property
+    def product_id(self) -> int: ...
+    @property
+    def rubric(self) -> Rubric: ...
+    @property
+    def packaging_checklist(self) -> PackagingChecklist: ...
+    @property
+    def state_changed_at(self) -> datetime: ...
+    @property
+    def is_food(self) -> bool: ...
+    @property
+    def current_round(self) -> ScoringRound | None: ...
+    @property
+    def current_packaging_review(self) -> PackagingReview | None: ...
+    # Related managers of the workflow's models (assignments) and of the markets.
+    @property
+    def assignments(self) -> Any: ...
+    @property
+    def target_markets(self) -> Any: ...
+
+
+def curation_result(application: AssessedApplication) -> Aggregate | None:
+    """The aggregate of the current round's submitted scoresheets, or None."""
+    current = application.current_round
+    if current is None:
+        return None
+    # Only the curators assigned now count: a curator removed by a reassignment takes
+    # their already submitted scores out of the round with them.
+    sheets = list(
+        current.scoresheets.filter(
+            submitted_at__isnull=False,
+            curator__curator_assignments__application=application.pk,
+        ).prefetch_related("scores")
+    )
+    if not sheets:
+        return None
+    return aggregate(application.rubric, sheets, is_food=application.is_food)
+
+
+def pass_curation_problems(application: AssessedApplication) -> list[str]:
+    current = application.current_round
+    if current is None:
+        return [_("No scoring round is open.")]
+    submitted = set(
+        current.scoresheets.filter(submitted_at__isnull=False).values_list("curator_id", flat=True)
+    )
+    waiting = [
+        a.curator
+        for a in application.assignments.select_related("curator")
+        if a.curator_id not in submitted
+    ]
+    if waiting:
+        return [
+            _("Waiting for the scores of: %(curators)s.")
+            % {"curators": ", ".join(u.get_full_name() or u.get_username() for u in waiting)}
+        ]
+    result = curation_result(application)
+    # Every assigned curator submitted, so the round has scoresheets to aggregate.
+    assert result is not None
+    problems = []
+    if result.total < result.pass_mark:
+        problems.append(
+            _("The weighted score %(total)s is below the pass mark %(pass_mark)s.")
+            % {"total": result.total, "pass_mark": result.pass_mark}
+        )
+    labels = {c.key: c.label for c in application.rubric.criteria.all()}
+    for criterion in result.criteria:
+        if criterion.gate_failed:
+            problems.append(
+                _("%(criterion)s scores %(mean)s, below its minimum of %(floor)s.")
+                % {
+                    "criterion": labels[criterion.key],
+                    "mean": criterion.mean,
+                    "floor": criterion.floor,
+                }
+            )
+    return problems
+
+
+def packaging_items(application: AssessedApplication) -> list[ChecklistItem]:
+    """The checklist items that apply to this product and its target markets."""
+    return application.packaging_checklist.items_for(
+        is_food=application.is_food,
+        market_keys=application.target_markets.values_list("key", flat=True),
+    )
+
+
+def _packaging_results(application: AssessedApplication) -> dict[int, PackagingItemResult]:
+    review = application.current_packaging_review
+    if review is None:
+        return {}
+    return {r.item_id: r for r in review.results.all()}
+
+
+def packaging_changes_problems(application: AssessedApplication) -> list[str]:
+    results = _packaging_results(application)
+    failed = [r for r in results.values() if r.result == "fail"]
+    if not failed:
+        return [_("Mark at least one checklist item as failed to request changes.")]
+    without_note = [r for r in failed if not r.note.strip()]
+    if without_note:
+        items = {i.pk: i for i in packaging_items(application)}
+        return [
+            _("Say what must change for: %(items)s.")
+            % {
+                "items": ", ".join(
+                    str(items[r.item_id].label) if r.item_id in items else str(r.item_id)
+                    for r in without_note
+                )
+            }
+        ]
+    return []
+
+
+def packaging_approval_problems(application: AssessedApplication) -> list[str]:
+    results = _packaging_results(application)
+    unmet = [
+        item.label
+        for item in packaging_items(application)
+        if item.mandatory and (item.pk not in results or results[item.pk].result != "pass")
+    ]
+    if unmet:
+        return [
+            _("These mandatory items have not passed: %(items)s.") % {"items": "; ".join(unmet)}
+        ]
+    return []
+
+
+def packaging_resubmit_problems(
+    application: AssessedApplication, *, next_url: str = ""
+) -> list[str]:
+    """New packaging evidence since the review asked for changes; the upload page leads
+    back to `next_url`."""
+    review = application.current_packaging_review
+    since = review.closed_at if review and review.closed_at else application.state_changed_at
+    new_evidence = Document.objects.filter(
+        product=application.product,
+        kind__key="packaging_photo",
+        uploaded_at__gt=since,
+    ).exists()
+    if not new_evidence:
+        upload = page_link(
+            "products:document_upload",
+            application.product_id,
+            next_url=next_url,
+            kind="packaging_photo",
+        )
+        return [
+            Problem(_("Upload new packaging photos or label artwork before resubmitting."), upload)
+        ]
+    return []

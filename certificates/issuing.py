@@ -1,0 +1,121 @@
+"""Issuing a certificate, inside the `certify` transaction: its number, what it certifies
+and what its export dossier will say, the product's previous certificate superseded, and
+its files (the signed PDF, the dossier) scheduled for after the commit (`tasks`, which
+runs `storing.certificate_issue_files`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from certificates import dossier, tasks
+from certificates.models import Certificate, CertificateEvent, EventKind, Status
+from certificates.numbering import (
+    certificate_number_allocate,
+    format_number,
+    new_verification_code,
+)
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User
+
+    from curation.models import Application
+
+logger = logging.getLogger(__name__)
+
+
+def certificate_issue(*, application: Application, by: _User) -> Certificate:
+    """Issue the certificate for `application`, which the `certify` transition has just
+    moved to certified (called as that transition's effect, inside its transaction and
+    with the application row locked).
+
+    Allocates the number, records what is certified (and what its export dossier will
+    say), supersedes the product's previous valid certificate, and schedules rendering of
+    the certificate and its dossier for after the commit.
+    """
+    product = application.product
+    business = product.business
+    region = business.region
+    issued_at = application.state_changed_at or timezone.now()
+    year = timezone.localtime(issued_at).year
+    serial = certificate_number_allocate(region=region, year=year)
+    # The grade's meaning in both languages, from the rubric version that graded it.
+    grade: dict[str, str] = next(
+        (g for g in application.rubric.grades if g["grade"] == application.grade), {}
+    )
+    category = product.category
+    certificate = Certificate.objects.create(
+        application=application,
+        product=product,
+        region=region,
+        year=year,
+        serial=serial,
+        number=format_number(region.code, year, serial),
+        verification_code=new_verification_code(),
+        business_name=business.name,
+        product_name=product.name,
+        hs_code=product.hs_code,
+        category_id_label=category.label_id,
+        category_en_label=category.label_en,
+        grade=application.grade,
+        grade_id_label=grade.get("id", ""),
+        grade_en_label=grade.get("en", ""),
+        final_score=application.final_score,
+        markets=[
+            {"key": m.key, "id": m.name_id, "en": m.name_en}
+            for m in application.target_markets.order_by("key")
+        ],
+        officer=by,
+        officer_name=by.get_full_name() or by.get_username(),
+        issued_at=issued_at,
+        valid_until=timezone.localdate(issued_at) + settings.CERTIFICATE_VALIDITY,
+        dossier=_dossier_snapshot(application, today=timezone.localdate(issued_at)),
+    )
+    CertificateEvent.objects.create(
+        certificate=certificate, kind=EventKind.ISSUED, actor=by, at=issued_at
+    )
+    _supersede_previous(certificate, by=by)
+    # Robust: if queueing fails after the commit, the certification still stands and
+    # `issue_pending` renders the certificate later.
+    transaction.on_commit(lambda: tasks.certificate_render_enqueue(certificate.pk), robust=True)
+    return certificate
+
+
+def _dossier_snapshot(application: Application, *, today: date) -> dict[str, Any]:
+    """What the export dossier will say, as of the certification. A failure here must not
+    undo the certification: it is logged, and the render task takes the snapshot later
+    (and records any error where `issue_pending` reports it)."""
+    try:
+        with transaction.atomic():  # a savepoint: a failed query leaves the rest intact
+            return dossier.dossier_snapshot(application, today=today)
+    except Exception:
+        logger.exception("Could not take the dossier snapshot of application %s", application.pk)
+        return {}
+
+
+def _supersede_previous(certificate: Certificate, *, by: _User) -> None:
+    """A renewal (a new certified application for the same product) replaces the
+    product's certificate that was still valid."""
+    previous = (
+        Certificate.objects.select_for_update()
+        .filter(product_id=certificate.product_id, status=Status.VALID)
+        .exclude(pk=certificate.pk)
+    )
+    for old in previous:
+        old.status = Status.SUPERSEDED
+        old.superseded_by = certificate
+        old.superseded_at = certificate.issued_at
+        old.save(update_fields=["status", "superseded_by", "superseded_at"])
+        CertificateEvent.objects.create(
+            certificate=old,
+            kind=EventKind.SUPERSEDED,
+            actor=by,
+            at=certificate.issued_at,
+            detail=certificate.number,
+        )

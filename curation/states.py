@@ -1,0 +1,33 @@
+"""The states of an application, apart from the model so that the permissions, the
+conditions and the pages name them without importing the model that uses them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_CURATION = "in_curation", _("In curation")
+    REVISION_REQUESTED = "revision_requested", _("Revision requested")
+    PACKAGING_REVIEW = "packaging_review", _("Packaging review")
+    PACKAGING_REVISION = "packaging_revision", _("Packaging revision")
+    AWAITING_CERTIFICATION = "awaiting_certification", _("Awaiting certification")
+    CERTIFIED = "certified", _("Certified")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+FINAL_STATES = (State.CERTIFIED, State.REJECTED, State.WITHDRAWN)
+REJECTABLE_STATES = (
+    State.SUBMITTED,
+    State.IN_CURATION,
+    State.PACKAGING_REVIEW,
+    State.AWAITING_CERTIFICATION,
+)
+WITHDRAWABLE_STATES = (
+    State.DRAFT,
+    State.SUBMITTED,
+    State.REVISION_REQUESTED,
+    State.PACKAGING_REVISION,
+)

@@ -1,0 +1,189 @@
+"""The rules about a product and its business, as lists of what is still wrong.
+
+Each function takes a product (a business, a category) and returns the unmet conditions
+as sentences an MSME understands, each a `Problem` that links to the page where it is
+fixed (empty when nothing is wrong). The workflow composes them into the conditions of
+its transitions (`curation.checks`); the portal asks them directly, so a rule is written
+once and needs no application to be asked.
+
+`next_url` is where a linked page leads back to once its form is saved (the application
+page, from an application's checklist).
+"""
+
+from datetime import date
+from typing import Any, Self
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from products.models import Business, Category, Document, DocumentType, Market, Product
+from products.validators import validate_nib, validate_npwp
+
+
+class Problem(str):
+    """A sentence saying what is wrong, that is also a string everywhere a string is
+    expected, with `link`: where the MSME fixes it (empty when nothing on a page does)."""
+
+    link: str = ""
+
+    def __new__(cls, text: str, link: str = "") -> Self:
+        problem = super().__new__(cls, text)
+        problem.link = link
+        return problem
+
+
+def page_link(name: str, pk: object, *, next_url: str = "", **query: Any) -> str:
+    """The URL of the page named `name` for object `pk`, leading back to `next_url` once
+    done; empty when no such page is installed."""
+    try:
+        url = reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+    if next_url:
+        query["next"] = next_url
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def upload_link(
+    document_type: DocumentType, product: Product, *, next_url: str = "", preselect: bool = True
+) -> str:
+    """Where a document of `document_type` for `product` (or its business) is uploaded."""
+    query = {"kind": document_type.key} if preselect else {}
+    if document_type.scope == DocumentType.Scope.BUSINESS:
+        return page_link(
+            "products:business_document_upload", product.business_id, next_url=next_url, **query
+        )
+    return page_link("products:document_upload", product.pk, next_url=next_url, **query)
+
+
+def product_problems(
+    product: Product, markets: QuerySet[Market], *, next_url: str = ""
+) -> list[Problem]:
+    """What the product's data lacks, and whether `markets` (the markets it is offered
+    for, a queryset) names at least one."""
+    edit = page_link("products:edit", product.pk, next_url=next_url)
+    problems: list[Problem] = []
+    missing = [
+        label
+        for label, present in [
+            (_("HS code"), product.hs_code),
+            (_("description"), product.description.strip()),
+            (_("materials or ingredients"), product.materials.strip()),
+            (_("monthly capacity"), product.monthly_capacity and product.capacity_unit),
+            (_("FOB price"), product.fob_price),
+        ]
+        if not present
+    ]
+    if product.category.is_food and not product.shelf_life_days:
+        missing.append(_("shelf life"))
+    if missing:
+        problems.append(
+            Problem(
+                _("Complete the product data: %(fields)s.") % {"fields": ", ".join(missing)}, edit
+            )
+        )
+    if not markets.exists():
+        problems.append(
+            Problem(_("Choose at least one target market."), edit + "#markets" if edit else "")
+        )
+    return problems
+
+
+def business_problems(business: Business, *, next_url: str = "") -> list[Problem]:
+    """The business's NIB and NPWP, checked as the registries number them."""
+    edit = page_link("products:business_edit", business.pk, next_url=next_url)
+    problems: list[Problem] = []
+    for validator, value in ((validate_nib, business.nib), (validate_npwp, business.npwp)):
+        try:
+            validator(value)
+        except ValidationError as e:
+            problems.extend(Problem(message, edit) for message in e.messages)
+    return problems
+
+
+def required_document_types(category: Category) -> list[list[DocumentType]]:
+    """The documents a product of `category` needs: each entry lists the types that
+    satisfy it (food needs a P-IRT or a BPOM MD, so that entry has two)."""
+    types = list(DocumentType.objects.exclude(required_for=DocumentType.RequiredFor.NONE))
+    needed = []
+    registration = []
+    for doc_type in types:
+        match doc_type.required_for:
+            case DocumentType.RequiredFor.ALL:
+                needed.append([doc_type])
+            case DocumentType.RequiredFor.FOOD if category.is_food:
+                needed.append([doc_type])
+            case DocumentType.RequiredFor.FOOD_REGISTRATION if category.is_food:
+                registration.append(doc_type)
+    if registration:
+        needed.append(registration)
+    return needed
+
+
+def document_problems(
+    product: Product, today: date | None = None, *, next_url: str = ""
+) -> list[Problem]:
+    """Missing, expired or wrongly numbered documents the product (and its business)
+    must have."""
+    today = today or timezone.localdate()
+    documents = Document.objects.filter(
+        Q(business=product.business, product__isnull=True) | Q(product=product)
+    ).select_related("kind")
+    by_kind: dict[int, list[Document]] = {}
+    for document in documents:
+        by_kind.setdefault(document.kind_id, []).append(document)
+
+    problems: list[Problem] = []
+    for alternatives in required_document_types(product.category):
+        names = _(" or ").join(str(t.label) for t in alternatives)
+        candidates = [d for t in alternatives for d in by_kind.get(t.pk, [])]
+        if not candidates:
+            problems.append(
+                Problem(
+                    _("Upload the %(document)s.") % {"document": names},
+                    # Where there is a choice (P-IRT or BPOM MD), the MSME picks the type.
+                    upload_link(
+                        alternatives[0],
+                        product,
+                        next_url=next_url,
+                        preselect=len(alternatives) == 1,
+                    ),
+                )
+            )
+            continue
+        current = [d for d in candidates if d.is_current(today)]
+        if not current:
+            # None of them is current, so every one has an expiry date in the past.
+            latest = max(candidates, key=lambda d: d.expires_on or date.min)
+            assert latest.expires_on is not None
+            problems.append(
+                Problem(
+                    _("The %(document)s expired on %(date)s: upload the current one.")
+                    % {
+                        "document": latest.kind.label,
+                        "date": formats.date_format(latest.expires_on),
+                    },
+                    upload_link(latest.kind, product, next_url=next_url),
+                )
+            )
+            continue
+        numbered = [d for d in current if d.kind.has_number]
+        for document in numbered[:1]:
+            problem = (
+                document.kind.number_problem(document.number)
+                if document.number
+                else _("the number is missing")
+            )
+            if problem:
+                problems.append(
+                    Problem(
+                        _("The %(document)s number is not valid: %(problem)s")
+                        % {"document": document.kind.label, "problem": problem},
+                        upload_link(document.kind, product, next_url=next_url),
+                    )
+                )
+    return problems

@@ -1,0 +1,125 @@
+"""The packaging reviewer's checklist with its evidence, and the certifying officer's
+certification review."""
+
+import re
+from datetime import date, timedelta
+
+from assessments.models import PackagingItemResult
+from curation.forms import person_name
+from curation.models import (
+    TransitionLog,
+)
+from curation.states import State
+from products.models import Document
+from tests import factories as f
+from tests.staff.page_helpers import follow_messages, page, seen_token
+
+# The packaging reviewer.
+
+
+def test_packaging_checklist_shows_the_evidence_and_saves_results(office, bring_to, login):
+    application = bring_to("packaging_review")
+    client = login(office.reviewer)
+    url = f"/applications/{application.pk}/packaging/"
+    html = page(client, url)
+    photo = Document.objects.get(product=office.product, kind__key="packaging_photo")
+    evidence_url = f"/applications/{application.pk}/evidence/{photo.pk}/"
+    assert f'<img src="{evidence_url}"' in html
+    assert "Made in Indonesia" in html  # an item of the checklist
+    assert "us_customary_units" not in html  # the product does not go to the US
+
+    image = client.get(evidence_url)
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+
+    items = [i.key for i in application.packaging_checklist.items.all()]
+    data = {"seen": seen_token(html)}
+    for key in items:
+        data[f"result_{key}"] = "pass"
+    data["result_origin_marking"] = "fail"
+    data["note_origin_marking"] = "Print it on the front label."
+    data["result_barcode"] = "na"
+    html = follow_messages(client, client.post(url, data))
+    assert "Checklist saved." in html
+    review = application.current_packaging_review
+    origin = PackagingItemResult.objects.get(review=review, item__key="origin_marking")
+    assert (origin.result, origin.note) == ("fail", "Print it on the front label.")
+    assert PackagingItemResult.objects.get(review=review, item__key="barcode").result == "na"
+    assert review.reviewer == office.reviewer
+
+    # A page loaded before that save is stale.
+    response = client.post(url, {**data, "seen": "1:stale"})
+    assert "saved by someone else" in follow_messages(client, response)
+
+
+def test_approval_is_refused_while_a_mandatory_item_has_not_passed(office, bring_to, login):
+    application = bring_to("packaging_review")
+    f.review_all(application, office.reviewer, failed=["origin_marking"])
+    client = login(office.reviewer)
+    html = page(client, f"/applications/{application.pk}/packaging/")
+    assert re.search(r"<button[^>]*disabled[^>]*>\s*Approve packaging", html)
+    assert "These mandatory items have not passed" in html
+
+    url = f"/applications/{application.pk}/do/approve_packaging/"
+    html = page(client, url)
+    assert "These mandatory items have not passed" in html
+    response = client.post(url, {"state": "packaging_review"})
+    assert "These mandatory items have not passed" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.PACKAGING_REVIEW
+
+
+def test_evidence_is_only_the_applications_photos(office, bring_to, login):
+    application = bring_to("packaging_review")
+    client = login(office.reviewer)
+    nib = Document.objects.filter(business=office.business, kind__key="nib").first()
+    assert client.get(f"/applications/{application.pk}/evidence/{nib.pk}/").status_code == 404
+    other = f.ProductFactory()
+    f.complete_documents(other, by=office.other_msme)
+    foreign = Document.objects.get(product=other, kind__key="packaging_photo")
+    assert client.get(f"/applications/{application.pk}/evidence/{foreign.pk}/").status_code == 404
+
+
+# The certifying officer.
+
+
+def test_certification_review_shows_documents_with_validity_and_the_audit_trail(
+    office, bring_to, login
+):
+    application = bring_to("awaiting_certification")
+    today = date.today()
+    f.add_document(
+        office.business,
+        "halal",
+        product=office.product,
+        number=f.VALID_NUMBERS["halal"],
+        expires_on=today - timedelta(days=3),
+    )
+    f.add_document(
+        office.business, "trademark", number="IDM000123456", expires_on=today + timedelta(days=20)
+    )
+    client = login(office.officer)
+    html = page(client, f"/applications/{application.pk}/dossier/")
+    for text in (
+        office.business.nib,
+        office.business.npwp,
+        "Kediri",
+        "Micro",
+        "Sambal Pecel Bu Rini",
+        "validity-current",
+        "validity-expired",
+        "validity-soon",
+        "expires soon",
+        "Weighted score",
+        "Made in Indonesia",  # the closing packaging review's items
+        "Pass",
+        "Audit trail",
+    ):
+        assert text in html, text
+    # The full audit trail, with the names of those who acted.
+    for log in TransitionLog.objects.filter(application=application):
+        assert person_name(log.actor) in html
+    assert "Assign curators" in html and "Approve packaging" in html
+    assert f'href="/applications/{application.pk}/do/certify/"' in html
+    assert f'href="/applications/{application.pk}/do/reject/"' in html
