@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,7 +25,6 @@ from django_fsm import ConcurrentTransition
 
 from assessments.models import PackagingChecklist, PackagingReview, Rubric, ScoringRound
 from assessments.rules import curation_result
-from certificates.issuing import certificate_issue
 from curation.models import (
     Application,
     CuratorAssignment,
@@ -35,6 +35,7 @@ from curation.models import (
 from curation.notifications import notify
 from curation.permissions import can_reassign_curators
 from curation.selectors import curators_offered
+from curation.signals import application_certified
 from curation.transitions import SPECS, service_for
 from kernel.errors import WorkflowError
 from kernel.roles import Role
@@ -552,15 +553,13 @@ def application_approve_packaging(
 
 @service_for("certify")
 def application_certify(*, application: Application, by: _User, comment: str = "") -> Application:
-    # The certificate (and its number) is issued in the certify transaction itself, so a
-    # rolled-back certification leaves no certificate and frees its number.
-    return _run(
-        "certify",
-        application=application,
-        by=by,
-        comment=comment,
-        effects=lambda locked: certificate_issue(application=locked, by=by),
-    )
+    # The certificate (and its number) is issued in the certify transaction itself, by the
+    # certificates app's receiver of `application_certified`.
+    def effects(locked: Application) -> None:
+        if not application_certified.send(sender=Application, application=locked, by=by):
+            raise ImproperlyConfigured("Nothing issues certificates: is `certificates` installed?")
+
+    return _run("certify", application=application, by=by, comment=comment, effects=effects)
 
 
 @service_for("reject")

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 from assessments.models import Scoresheet
 from assessments.permissions import can_view_packaging_review
 from assessments.selectors import visible_curation_result
-from certificates.models import Certificate
 from curation import permissions as perms
 from curation import services
 from curation.forms import ReassignCuratorsForm, TransitionForm
-from curation.models import CuratorAssignment, Notification, StateTarget
+from curation.models import Application, CuratorAssignment, Notification, StateTarget
 from curation.permissions import can_reassign_curators
 from curation.selectors import (
     applications_visible_to,
@@ -375,9 +374,9 @@ def notification_list(request):
         .values_list("pk", flat=True)
     )
     certificates = dict(
-        Certificate.objects.filter(application_id__in=application_ids - visible).values_list(
-            "application_id", "pk"
-        )
+        Application.objects.filter(
+            pk__in=application_ids - visible, certificate__isnull=False
+        ).values_list("pk", "certificate")
     )
     for notice in page:
         if notice.application_id in visible:

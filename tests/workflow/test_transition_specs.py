@@ -110,3 +110,31 @@ def test_its_notice_names_the_product_and_the_business(name, language):
         subject, body = str(notice.subject) % params, str(notice.body) % params
     assert "Sambal Pecel" in subject + body
     assert callable(notice.recipients)
+
+
+def test_certify_issues_through_the_certificates_app_s_receiver(office, bring_to):
+    """The workflow does not import the certificates app: certify sends
+    `application_certified`, which certificates receives. Without a receiver, certify
+    refuses and changes nothing, rather than certifying without a certificate."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from certificates.models import Certificate
+    from certificates.signals import issue_certificate
+    from curation.signals import application_certified
+
+    application = bring_to("awaiting_certification")
+    uid = "certificates_issue_on_certify"
+    assert application_certified.disconnect(dispatch_uid=uid)
+    try:
+        with pytest.raises(ImproperlyConfigured):
+            services.application_certify(application=application, by=office.officer)
+    finally:
+        application_certified.connect(issue_certificate, dispatch_uid=uid)
+    application.refresh_from_db()
+    assert application.state == "awaiting_certification"
+    assert not Certificate.objects.filter(application=application).exists()
+
+    services.application_certify(application=application, by=office.officer)
+    application.refresh_from_db()
+    assert application.state == "certified"
+    assert Certificate.objects.get(application=application).number
