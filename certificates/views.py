@@ -17,7 +17,6 @@ import hmac
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,8 +50,9 @@ from certificates.sharing import certificate_usable_problems, product_share, pro
 from certificates.shipments import shipment_create
 from certificates.templatetags.certificate_tags import verdict_class
 from curation.permissions import can_view_application
-from kernel.errors import WorkflowError
-from kernel.roles import Role, user_roles
+from kernel.decorators import role_required
+from kernel.errors import WorkflowError, show_workflow_error
+from kernel.roles import Role
 
 # An upload this far over the limit is refused from its Content-Length, unread.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -285,11 +285,6 @@ def _back(request, certificate) -> str:
     return reverse("certificates:detail", args=[certificate.pk])
 
 
-def _show_errors(request, error: WorkflowError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def share_create(request, pk):
@@ -305,7 +300,7 @@ def share_create(request, pk):
             certificate=certificate, by=request.user, email=form.cleaned_data["email"]
         )
     except WorkflowError as e:
-        _show_errors(request, e)
+        show_workflow_error(request, e)
     else:
         messages.success(
             request,
@@ -323,7 +318,7 @@ def share_stop(request, pk, share_pk):
     try:
         product_share_stop(share=share, by=request.user)
     except WorkflowError as e:
-        _show_errors(request, e)
+        show_workflow_error(request, e)
     else:
         messages.success(
             request,
@@ -448,12 +443,10 @@ def shipment_download(request, pk, document):
     )
 
 
-@login_required
+@role_required(Role.EXPORTER)
 @require_GET
 def shared_with_me(request):
     """The exporter's list of the certified products businesses share with it."""
-    if Role.EXPORTER not in user_roles(request.user):
-        raise PermissionDenied
     rows = []
     shares = list(shares_for_exporter(request.user))
     latest = latest_certificates([share.product_id for share in shares])
@@ -493,7 +486,7 @@ def certificate_revoke(request, pk):
                 certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
             )
         except WorkflowError as e:
-            _show_errors(request, e)
+            show_workflow_error(request, e)
         else:
             messages.success(
                 request,

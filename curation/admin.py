@@ -24,7 +24,7 @@ from curation.models import (
 )
 from curation.transitions import SPECS
 from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
-from kernel.errors import WorkflowError
+from kernel.errors import WorkflowError, show_workflow_error
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -137,8 +137,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             try:
                 spec.service(application=application, by=request.user, **form.service_kwargs())
             except WorkflowError as e:
-                for message in e.messages:
-                    messages.error(request, message)
+                show_workflow_error(request, e)
             else:
                 messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
                 return redirect(reverse("admin:curation_application_change", args=[pk]))
