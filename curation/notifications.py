@@ -31,7 +31,7 @@ OTHER_NOTICES = {
         body=_("The coordinator removed you from the curators of %(product)s of %(business)s."),
         recipients=recipients.nobody,
     ),
-    # Certificates (certificates.services).
+    # Certificates (certificates.revocation, certificates.sharing).
     "certificate_revoked": Notice(
         subject=_("Certificate revoked: %(product)s"),
         body=_("The export readiness certificate of %(product)s of %(business)s has been revoked."),

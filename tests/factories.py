@@ -17,7 +17,7 @@ from PIL import Image
 from assessments.rules import packaging_items
 from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
-from curation.two_factor import requires_two_factor
+from curation.two_factor import has_two_factor, requires_two_factor
 from kernel.roles import Role
 from products.models import (
     Business,
@@ -73,7 +73,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def enrol_totp(user):
-    if not user.authenticator_set.filter(type="totp").exists():
+    if not has_two_factor(user):
         TOTP.activate(user, TOTP_SECRET)
     return user
 
