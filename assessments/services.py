@@ -18,8 +18,8 @@ from assessments.permissions import can_review_packaging
 from assessments.rules import packaging_items
 from curation.models import Application
 from curation.permissions import is_acting_curator
-from curation.states import State
 from kernel.errors import WorkflowError
+from kernel.states import State
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.

@@ -44,10 +44,10 @@ from curation.checks import document_problems
 from curation.forms import person_name
 from curation.permissions import can_score, can_view_certification_review, can_view_curation
 from curation.selectors import get_application_for_user
-from curation.states import State
 from curation.timeline import timeline_for
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError, show_workflow_error
+from kernel.states import State
 from products.models import Document
 
 # A document expiring within this many days is flagged on the certification review.

@@ -33,9 +33,9 @@ from curation.selectors import (
     curators_offered,
     get_application_for_user,
 )
-from curation.states import State
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError
+from kernel.states import State
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

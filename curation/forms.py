@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from curation.selectors import curators_offered
 from curation.services import curator_problems
-from curation.states import State
 from curation.transitions import TransitionSpec
+from kernel.states import State
 from products.models import ConflictOfInterest
 
 # The one answer to a choice of curator the page did not offer, whatever was sent: an

@@ -15,8 +15,8 @@ from assessments import rules as assessment_rules
 from assessments.permissions import can_review_packaging
 from curation import checks
 from curation import permissions as perms
-from curation.states import FINAL_STATES, REJECTABLE_STATES, WITHDRAWABLE_STATES, State
 from kernel.append_only import AppendOnlyModel
+from kernel.states import FINAL_STATES, REJECTABLE_STATES, WITHDRAWABLE_STATES, State
 
 
 def allowed_by(predicate):

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, cast
 import rules
 
 from assessments.permissions import can_review_packaging
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 from products.permissions import (
     is_business_member,
     is_region_certifying_officer,

@@ -7,8 +7,8 @@ the people the service names itself (the curators it added, the exporter it shar
 
 from django.contrib.auth import get_user_model
 
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 
 
 def _region_staff(application, role: Role):

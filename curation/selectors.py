@@ -14,8 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from curation.models import Application, Notification
-from curation.states import State
 from kernel.roles import Role, user_roles
+from kernel.states import State
 from products.models import Region
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from curation import recipients
 from curation.models import Application
 from curation.permissions import is_lead_curator
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.

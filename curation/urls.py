@@ -3,7 +3,7 @@ overview, notifications, and the language switch."""
 
 from django.urls import path
 
-from curation import views
+from curation.views import applications as views
 
 app_name = "curation"
 urlpatterns = [

@@ -24,9 +24,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from curation.models import Application
-from curation.states import State
 from kernel.errors import WorkflowError
 from kernel.roles import Role
+from kernel.states import State
 from products.models import (
     Business,
     BusinessInvitation,

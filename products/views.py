@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from curation import services as workflow
-from curation.states import FINAL_STATES, State
 from kernel.errors import WorkflowError, show_workflow_error, workflow_error_to_form
 from kernel.pagination import paginate
+from kernel.states import FINAL_STATES, State
 from products import rules, selectors, services
 from products.forms import (
     BusinessForm,

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from typing import Annotated, ClassVar
 
 from assessments.models import Scoresheet
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 from products.models import Business
 
 # The reserved .test domain (RFC 6761): no demo address can ever receive mail.

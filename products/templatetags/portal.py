@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 
-from curation.states import State
+from kernel.states import State
 from products.forms import DocumentForm
 from products.models import DocumentType
 

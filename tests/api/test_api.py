@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from curation.models import CuratorAssignmentChange, TransitionLog
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 from tests import factories as f
 
 NOT_OFFERED = "Choose curators from those offered for this application."

@@ -4,7 +4,7 @@ application with its rendered PDF; a counter of PDF renders; personas reading En
 import pytest
 
 from certificates import rendering
-from curation.states import State
+from kernel.states import State
 from tests import certificate_helpers as h
 
 

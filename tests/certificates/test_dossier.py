@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from certificates import dossier, rendering, storing
 from certificates.models import Certificate, DossierFile, EventKind, Status
 from curation.models import Notification
-from curation.states import State
+from kernel.states import State
 from products.models import Category, Market
 from tests import certificate_helpers as h
 from tests import factories as f

@@ -19,8 +19,8 @@ from certificates.models import (
 from certificates.numbering import certificate_number_allocate
 from certificates.tasks import certificate_render_task
 from curation import services
-from curation.states import State
 from kernel.errors import WorkflowError
+from kernel.states import State
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

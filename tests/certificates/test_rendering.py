@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from certificates import rendering, storing
 from certificates.models import Certificate, EventKind, Status
 from certificates.tasks import certificate_render_task
-from curation.states import State
+from kernel.states import State
 from tests import certificate_helpers as h
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.core import mail
 
 from certificates.models import Certificate, CertificateEvent, EventKind, Status
 from certificates.revocation import certificate_revoke
-from curation.states import State
 from kernel.errors import WorkflowError
 from kernel.roles import Role
+from kernel.states import State
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

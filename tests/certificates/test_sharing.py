@@ -17,9 +17,9 @@ from certificates.revocation import certificate_revoke
 from certificates.sharing import product_share, product_share_stop
 from certificates.shipments import shipment_create
 from curation.models import Notification
-from curation.states import State
 from kernel.errors import WorkflowError
 from kernel.roles import Role
+from kernel.states import State
 from products.models import Market
 from tests import certificate_helpers as h
 from tests import factories as f

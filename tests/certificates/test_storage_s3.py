@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from certificates.models import Certificate, DossierFile, EventKind, Status
 from certificates.tasks import certificate_render_task
 from config.settings import s3_storage
-from curation.states import State
+from kernel.states import State
 from tests import certificate_helpers as h
 from tests import factories as f
 from tests.s3_helpers import KEYS, REGION, Endpoint

@@ -11,7 +11,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.revocation import certificate_revoke
 from curation import services
-from curation.states import State
+from kernel.states import State
 from products.models import Document
 from tests import certificate_helpers as h
 from tests import factories as f

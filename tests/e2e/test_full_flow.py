@@ -24,8 +24,8 @@ from assessments.models import Rubric
 from assessments.rules import packaging_items
 from certificates.models import Certificate
 from curation.models import Application
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 from products.models import Category, DocumentType, Market
 from tests import factories as f
 

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import path, reverse
 
 from config import urls as site_urls
-from curation.states import State
+from kernel.states import State
 from tests import factories as f
 from tests.e2e.conftest import in_thread
 from tests.e2e.test_accessibility import BLOCKING, run_axe, signed_in

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
 
-from curation.states import State
+from kernel.states import State
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from curation import services
 from curation.models import StateTarget
-from curation.states import State
+from kernel.states import State
 from products.models import Membership
 from tests import factories as f
 

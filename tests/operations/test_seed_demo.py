@@ -13,8 +13,8 @@ from assessments.rules import curation_result, pass_curation_problems
 from curation.checks import submit_problems
 from curation.demo import DEMO_PASSWORD, PEOPLE
 from curation.models import Application, TransitionLog
-from curation.states import State
 from kernel.roles import STAFF_ROLES, Role
+from kernel.states import State
 from products.models import Business, ConflictOfInterest, Document
 from products.uploads import inspect_upload
 from products.validators import validate_hs_code, validate_nib, validate_npwp

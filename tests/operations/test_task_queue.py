@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from certificates.models import Certificate, EventKind
 from curation import services, task_queue
-from curation.states import State
+from kernel.states import State
 
 pytestmark = pytest.mark.django_db
 

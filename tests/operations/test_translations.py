@@ -22,8 +22,8 @@ from django.utils import translation
 from curation import services
 from curation.models import Notification
 from curation.notifications import render
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 from tests import factories as f
 
 LOCALE = Path(settings.BASE_DIR) / "locale"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from curation import services
 from curation.models import Application, RevisionRequest
-from curation.states import State
+from kernel.states import State
 from tests import factories as f
 from tests.products.portal_helpers import login, product_data, text, upload
 

@@ -26,8 +26,8 @@ from curation import services
 from curation.models import (
     TransitionLog,
 )
-from curation.states import State
 from curation.transitions import SPECS
+from kernel.states import State
 from products.models import (
     Membership,
 )

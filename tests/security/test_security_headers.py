@@ -18,7 +18,7 @@ from django.core.files.storage import InMemoryStorage
 from django.urls import reverse
 
 from certificates.models import Certificate
-from curation.states import State
+from kernel.states import State
 from products.models import Document
 from tests import certificate_helpers as h
 from tests.certificate_helpers import record as record_shipment

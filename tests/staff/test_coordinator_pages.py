@@ -19,8 +19,8 @@ from curation.models import (
     StateTarget,
     TransitionLog,
 )
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 from products.models import ConflictOfInterest, Membership
 from tests import factories as f
 from tests.staff.page_helpers import follow_messages, messages_of, page

@@ -9,7 +9,7 @@ from curation.forms import person_name
 from curation.models import (
     TransitionLog,
 )
-from curation.states import State
+from kernel.states import State
 from products.models import Document
 from tests import factories as f
 from tests.staff.page_helpers import follow_messages, page, seen_token

@@ -8,7 +8,7 @@ from curation import services
 from curation.models import (
     StateTarget,
 )
-from curation.states import State
+from kernel.states import State
 from tests import factories as f
 
 # Constant queries for the staff lists.

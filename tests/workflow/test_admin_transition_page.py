@@ -2,7 +2,7 @@
 
 import pytest
 
-from curation.states import State
+from kernel.states import State
 from tests.factories import UserFactory, enrol_totp
 from tests.workflow.transition_steps import footprint, not_allowed
 

@@ -8,8 +8,8 @@ from django.db.models import ProtectedError
 
 from curation import services
 from curation.models import TransitionLog
-from curation.states import State
 from kernel.roles import Role
+from kernel.states import State
 from tests.factories import PATHS, UserFactory, take_step
 
 

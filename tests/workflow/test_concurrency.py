@@ -18,9 +18,9 @@ from django.db import connection
 from assessments.models import PackagingReview, Scoresheet, ScoringRound
 from curation import services
 from curation.models import Application, CuratorAssignment, Notification, TransitionLog
-from curation.states import State
 from kernel.errors import WorkflowError
 from kernel.roles import Role
+from kernel.states import State
 from tests import factories as f
 
 pytestmark = [

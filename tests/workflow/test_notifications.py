@@ -9,10 +9,10 @@ from django.utils import translation
 
 from curation import services, tasks
 from curation.models import Notification
-from curation.states import State
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError
 from kernel.roles import Role
+from kernel.states import State
 from products.models import Membership
 from tests.factories import UserFactory, add_document, make_member, review_all, score_all
 

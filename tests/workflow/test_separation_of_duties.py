@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group
 
 from curation import services
 from curation.models import Notification
-from curation.states import State
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError
 from kernel.roles import Role
+from kernel.states import State
 from products.models import ConflictOfInterest, Membership
 from tests.factories import UserFactory, make_member, region, review_all, score_all
 

@@ -1,7 +1,7 @@
 import pytest
 
 from curation.models import TransitionLog
-from curation.states import State
+from kernel.states import State
 
 
 @pytest.mark.parametrize("state", [s.value for s in State])

@@ -9,8 +9,8 @@ from django.utils import formats, timezone
 
 from assessments.services import packaging_review_save
 from curation import services
-from curation.states import State
 from kernel.errors import WorkflowError
+from kernel.states import State
 from products.models import Business, Document, DocumentType, Product
 from tests.factories import add_document, review_all, score_all
 from tests.workflow.transition_steps import all_items_passed, footprint, one_item_failed, take

@@ -8,9 +8,9 @@ audit trail, notices, assignments, rounds, reviews) before and after."""
 import pytest
 
 from curation.models import Application
-from curation.states import State
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError
+from kernel.states import State
 from tests.workflow.transition_steps import (
     ACTING_AS,
     OWNER,

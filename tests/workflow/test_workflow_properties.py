@@ -29,10 +29,10 @@ from assessments.scoring import aggregate
 from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
 from curation.checks import packaging_resubmit_problems
-from curation.states import FINAL_STATES, State
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError
 from kernel.roles import Role
+from kernel.states import FINAL_STATES, State
 from products.models import ConflictOfInterest, Membership
 from tests import factories as f
 from tests.workflow.transition_steps import PERSONAS as OFFICE_PERSONAS

@@ -5,9 +5,9 @@ application's footprint that a refusal must leave as it was."""
 from dataclasses import dataclass
 
 from curation.models import Application, Notification
-from curation.states import State
 from curation.transitions import SPECS
 from kernel.roles import Role
+from kernel.states import State
 from tests.factories import add_document, review_all, score_all
 
 # The personas of the office (tests/conftest.py), in order.

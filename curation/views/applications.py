@@ -31,13 +31,13 @@ from curation.selectors import (
     user_roles,
     work_queues,
 )
-from curation.states import FINAL_STATES, State
 from curation.timeline import timeline_for
 from curation.transitions import SPECS
 from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
 from kernel.roles import Role
+from kernel.states import FINAL_STATES, State
 from products.models import Region
 from products.permissions import is_business_member
 from products.selectors import expiring_documents

@@ -1,5 +1,6 @@
-"""The states of an application, apart from the model so that the permissions, the
-conditions and the pages name them without importing the model that uses them."""
+"""The states of an application: the workflow's vocabulary, in the kernel so that every
+layer can name them (a product is locked while an application for it is in flight; the
+certificate follows the application's end) without importing the workflow."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
