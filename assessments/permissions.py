@@ -3,7 +3,8 @@ application), built on the business's predicates of `products.permissions`.
 
 The scoring pages' predicates (`can_score`, `can_view_curation`) read who is assigned to
 curate the application, which is the workflow's data: they stay in
-`curation.permissions`.
+`curation.permissions`, like the staff pages themselves (`curation.views`) and the saving
+of scoresheets and checklists (`curation.stage_work`), which lock the application.
 """
 
 from products.permissions import is_region_coordinator, is_region_packaging_reviewer

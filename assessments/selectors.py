@@ -1,4 +1,9 @@
-"""What of the curators' scoring each person may see (WORKFLOW.md, blind review)."""
+"""Reading an application's assessments: a curator's own scoresheet, the scoresheets that
+count, the running total, the packaging evidence and the closing packaging review.
+
+What of the curators' scoring each person may see (blind review) reads who is assigned,
+which is the workflow's data: `curation.selectors.visible_curation_result`.
+"""
 
 from __future__ import annotations
 
@@ -11,39 +16,14 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from assessments.models import Criterion, PackagingReview, Scoresheet
-from assessments.rules import curation_result
-from assessments.scoring import Aggregate, aggregate
-from curation.models import Application
-from curation.permissions import is_assigned_curator
+from assessments.scoring import aggregate
 from products.models import Document
-from products.permissions import is_business_member
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
-    from django.contrib.auth.models import _AnyUser, _User
+    from django.contrib.auth.models import _User
 
-
-def visible_curation_result(user: _AnyUser, application: Application) -> Aggregate | None:
-    """The aggregate this user may see now, or None.
-
-    - A curator sees the others' scores only once their own scoresheet for the current
-      round is submitted.
-    - The MSME sees the result only after a decision closed the round, and never who
-      wrote which comment (the aggregate carries no curator).
-    - Other staff of the application (coordinator, reviewer, officer) see it once scored.
-    """
-    current = application.current_round
-    if current is None:
-        return None
-    if is_business_member(user, application):
-        return curation_result(application) if current.closed_at is not None else None
-    if is_assigned_curator(user, application):
-        own_submitted = current.scoresheets.filter(
-            curator=user, submitted_at__isnull=False
-        ).exists()
-        if not own_submitted:
-            return None
-    return curation_result(application)
+    from curation.models import Application
 
 
 def own_scoresheet(user: _User, application: Application) -> Scoresheet | None:

@@ -8,7 +8,6 @@ from curation import api, health
 
 urlpatterns = [
     path("", include("curation.urls")),
-    path("applications/<int:pk>/", include("assessments.urls")),
     path("products/", include("products.urls")),
     path("", include("certificates.urls")),
     path("accounts/", include("allauth.urls")),

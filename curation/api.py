@@ -33,7 +33,7 @@ from curation.selectors import (
     curators_offered,
     get_application_for_user,
 )
-from curation.transitions import SPECS
+from curation.transitions import SPECS, stale_error
 from kernel.errors import WorkflowError
 from kernel.states import State
 
@@ -263,7 +263,7 @@ def application_transition(request, pk, name):
     payload.is_valid(raise_exception=True)
     data = payload.validated_data
     if data["state"] != application.state:
-        return _refused(WorkflowError(services.stale_message(application), stale=True))
+        return _refused(stale_error(application))
     if not services.is_offered(user=request.user, application=application, name=name):
         problems = services.transition_problems(
             user=request.user, application=application, name=name

@@ -14,7 +14,7 @@ def navigation(request):
     roles = user_roles(user)
     items = [(reverse("curation:home"), _("Dashboard"), None)]
     if Role.MSME in roles:
-        items.append((reverse("products:list"), _("My products"), None))
+        items.append((reverse("curation:product_list"), _("My products"), None))
         items.append((reverse("products:business_home"), _("My business"), None))
     if Role.EXPORTER in roles:
         items.append((reverse("certificates:shared"), _("Shared with me"), None))

@@ -2,8 +2,8 @@ from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from curation.assignments import curator_problems
 from curation.selectors import curators_offered
-from curation.services import curator_problems
 from curation.transitions import TransitionSpec
 from kernel.states import State
 from products.models import ConflictOfInterest

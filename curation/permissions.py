@@ -82,8 +82,9 @@ can_reject = (
 # Changing who curates is not a transition: the coordinator does it while scoring runs.
 can_reassign_curators = _in_state(State.IN_CURATION) & is_region_coordinator
 
-# The staff pages beside the application page (assessments.views); the packaging
-# checklist's are assessments.permissions.
+# The staff pages beside the application page (curation.views.scoring and
+# curation.views.certification_review); the packaging checklist's are
+# assessments.permissions.
 can_score = is_acting_curator
 can_view_curation = is_acting_curator | is_region_coordinator
 can_view_certification_review = (

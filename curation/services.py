@@ -6,18 +6,18 @@ notifications for after the commit. A refusal raises WorkflowError with every un
 condition, and changes nothing. What each transition is called, the role it is taken in,
 the text it asks for and whom it tells are in its spec (`curation.transitions`), where
 each service registers itself (`@service_for`).
+
+Changing the curators of an application in curation is not a transition: it is
+`curation.assignments.application_reassign_curators`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -25,21 +25,14 @@ from django_fsm import ConcurrentTransition
 
 from assessments.models import PackagingChecklist, PackagingReview, Rubric, ScoringRound
 from assessments.rules import curation_result
-from curation.models import (
-    Application,
-    CuratorAssignment,
-    CuratorAssignmentChange,
-    RevisionRequest,
-    TransitionLog,
-)
+from curation.assignments import curator_problems, record_assignment_changes
+from curation.models import Application, CuratorAssignment, RevisionRequest, TransitionLog
 from curation.notifications import notify
-from curation.permissions import can_reassign_curators
-from curation.selectors import curators_offered
 from curation.signals import application_certified
-from curation.transitions import SPECS, service_for
+from curation.snapshots import product_snapshot, snapshot_changes
+from curation.transitions import SPECS, service_for, stale_error
 from kernel.errors import WorkflowError
-from kernel.roles import Role
-from products.models import ConflictOfInterest, Document, Market, Product
+from products.models import Market, Product
 from products.permissions import is_business_member
 
 if TYPE_CHECKING:
@@ -117,7 +110,7 @@ def _run(
             # other; the second then sees the new state and is told to reload.
             locked = Application.objects.locked(application.pk)
             if locked.state != seen_state:
-                raise _stale(locked)
+                raise stale_error(locked)
             problems: Sequence[str | Promise] = transition_problems(
                 user=by, application=locked, name=name
             )
@@ -149,20 +142,9 @@ def _run(
     except ConcurrentTransition:
         # Another process changed the state between our read and our write (SQLite, or a
         # caller that bypassed the lock): nothing of ours was saved.
-        raise _stale(Application.objects.get(pk=application.pk)) from None
+        raise stale_error(Application.objects.get(pk=application.pk)) from None
     application.refresh_from_db()
     return locked
-
-
-def stale_message(current: Application) -> str:
-    return _(
-        "This application changed while you were looking at it (it is now “%(state)s”). "
-        "Reload the page and try again."
-    ) % {"state": current.get_state_display()}
-
-
-def _stale(current: Application) -> WorkflowError:
-    return WorkflowError(stale_message(current), stale=True)
 
 
 # Creating an application (not a transition: it starts in draft).
@@ -235,7 +217,7 @@ def application_assign_curators(
             for c in chosen
         )
         ScoringRound.objects.create(application=locked, number=1)
-        _record_assignment_changes(
+        record_assignment_changes(
             locked,
             by=by,
             at=locked.state_changed_at,
@@ -253,177 +235,6 @@ def application_assign_curators(
         validate=validate,
         effects=effects,
         notify_extra=chosen,
-    )
-
-
-def curator_problems(
-    *, application: Application, curators: Sequence[_User], lead: _User | None
-) -> list[str]:
-    """What is wrong with this choice of curators for this application."""
-    problems = []
-    minimum = application.rubric.min_curators
-    if len(curators) < minimum:
-        problems.append(_("Choose at least %(count)s curators.") % {"count": minimum})
-    if lead is None or lead not in curators:
-        problems.append(_("Mark one of the chosen curators as lead."))
-    business = application.product.business
-    conflicted = set(
-        ConflictOfInterest.objects.filter(business=business, curator__in=curators).values_list(
-            "curator_id", flat=True
-        )
-    )
-    members = set(business.memberships.filter(user__in=curators).values_list("user_id", flat=True))
-    chosen = [c.pk for c in curators]
-    non_curators = set(chosen) - set(
-        get_user_model()
-        .objects.filter(pk__in=chosen, groups__name=Role.CURATOR, is_active=True)
-        .values_list("pk", flat=True)
-    )
-    # Whoever the pages offer: the region's curators, and those already assigned (so a
-    # reassignment may keep a curator who has since moved to another region). Checked
-    # here, not only in the forms, so the API and the admin cannot pick someone else's
-    # curators either.
-    offered = set(curators_offered(application).filter(pk__in=chosen).values_list("pk", flat=True))
-    for curator in curators:
-        name = curator.get_full_name() or curator.get_username()
-        if curator.pk in non_curators:
-            problems.append(_("%(name)s is not a curator.") % {"name": name})
-        elif curator.pk not in offered:
-            problems.append(
-                _("%(name)s does not curate in %(region)s, the region of %(business)s.")
-                % {"name": name, "region": business.region.name, "business": business}
-            )
-        if curator.pk in members:
-            problems.append(
-                _("%(name)s is a member of %(business)s and cannot curate its products.")
-                % {"name": name, "business": business}
-            )
-        if curator.pk in conflicted:
-            problems.append(
-                _("%(name)s declared a conflict of interest with %(business)s.")
-                % {"name": name, "business": business}
-            )
-    return problems
-
-
-def application_reassign_curators(
-    *,
-    application: Application,
-    by: _User,
-    curators: Iterable[_User],
-    lead: _User | None,
-    comment: str,
-    seen_version: int | None = None,
-) -> Application:
-    """Change who curates an application in curation, and who leads.
-
-    Not a transition: the state stays and the audit trail gets no row (it holds exactly
-    the transitions taken). The change is kept in `CuratorAssignmentChange` instead.
-    Like a transition it runs with the application row locked and checks the choice with
-    `curator_problems`. A removed curator loses access at once (their assignment row
-    goes), and a scoresheet they already submitted stops counting in the current round's
-    aggregate, which reads only the assigned curators' sheets. `seen_version` is the
-    `assignment_version` the page showed: a stale page or a second click is refused.
-    """
-    chosen_curators = list(dict.fromkeys(curators))
-    seen_state = application.state
-    with transaction.atomic():
-        locked = Application.objects.locked(application.pk)
-        if locked.state != seen_state:
-            raise _stale(locked)
-        if not can_reassign_curators.test(by, locked):
-            raise WorkflowError(
-                _("You are not allowed to change the curators of this application.")
-            )
-        if seen_version is not None and assignment_version(locked) != seen_version:
-            raise WorkflowError(
-                _(
-                    "The curators of this application changed while you were looking at it. "
-                    "Reload the page and try again."
-                ),
-                stale=True,
-            )
-        assigned = {a.curator_id: a for a in locked.assignments.all()}
-        old_lead = next((pk for pk, a in assigned.items() if a.is_lead), None)
-        problems = curator_problems(application=locked, curators=chosen_curators, lead=lead)
-        if not (comment or "").strip():
-            problems.append(_("Write why the curators change."))
-        chosen = {c.pk for c in chosen_curators}
-        if not problems and lead is not None and chosen == set(assigned) and lead.pk == old_lead:
-            problems.append(_("Nothing changed: choose other curators or another lead."))
-        if problems:
-            raise WorkflowError(problems)
-        assert lead is not None  # curator_problems refuses a choice without a lead
-
-        removed = [a.curator for pk, a in assigned.items() if pk not in chosen]
-        added = [c for c in chosen_curators if c.pk not in assigned]
-        relieved = [assigned[old_lead].curator] if old_lead not in (None, lead.pk) else []
-        CuratorAssignment.objects.filter(
-            application=locked, curator__in=[c.pk for c in removed]
-        ).delete()
-        # One lead per application (a constraint): relieve the old lead before naming
-        # the new one.
-        if lead.pk != old_lead:
-            CuratorAssignment.objects.filter(application=locked, is_lead=True).update(is_lead=False)
-        CuratorAssignment.objects.bulk_create(
-            CuratorAssignment(application=locked, curator=c, is_lead=False, assigned_by=by)
-            for c in added
-        )
-        if lead.pk != old_lead:
-            CuratorAssignment.objects.filter(application=locked, curator=lead).update(is_lead=True)
-        _record_assignment_changes(
-            locked,
-            by=by,
-            at=timezone.now(),
-            round_number=locked.current_round.number,
-            comment=comment.strip(),
-            added=added,
-            removed=removed,
-            lead=lead if lead.pk != old_lead else None,
-            relieved=[c for c in relieved if c not in removed],
-        )
-        notify(locked, "curator_added", source=locked.state, actor=by, extra=added)
-        notify(locked, "curator_removed", source=locked.state, actor=by, extra=removed)
-    application.refresh_from_db()
-    return locked
-
-
-def assignment_version(application: Application) -> int:
-    """A number that changes whenever the application's curators change: what a page
-    showing them posts back, so a stale page cannot act on curators it never saw."""
-    latest = application.assignment_history.order_by("-pk").values_list("pk", flat=True).first()
-    return latest or 0
-
-
-def _record_assignment_changes(
-    application: Application,
-    *,
-    by: _User,
-    at: datetime,
-    round_number: int,
-    comment: str,
-    added: Iterable[_User] = (),
-    removed: Iterable[_User] = (),
-    lead: _User | None = None,
-    relieved: Iterable[_User] = (),
-) -> None:
-    Change = CuratorAssignmentChange.Change
-    rows = [(c, Change.REMOVED) for c in removed]
-    rows += [(c, Change.LEAD_RELIEVED) for c in relieved]
-    rows += [(c, Change.ADDED) for c in added]
-    if lead is not None:
-        rows.append((lead, Change.MADE_LEAD))
-    CuratorAssignmentChange.objects.bulk_create(
-        CuratorAssignmentChange(
-            application=application,
-            curator=curator,
-            change=change,
-            round_number=round_number,
-            by=by,
-            at=at,
-            comment=comment,
-        )
-        for curator, change in rows
     )
 
 
@@ -584,42 +395,3 @@ def application_reject(*, application: Application, by: _User, reason: str) -> A
 @service_for("withdraw")
 def application_withdraw(*, application: Application, by: _User, comment: str = "") -> Application:
     return _run("withdraw", application=application, by=by, comment=comment)
-
-
-# What changed between a revision request and the answer.
-
-
-def product_snapshot(product: Product) -> dict[str, str | list[str]]:
-    fields = [
-        "name",
-        "hs_code",
-        "description",
-        "materials",
-        "monthly_capacity",
-        "capacity_unit",
-        "shelf_life_days",
-        "fob_price",
-        "fob_currency",
-    ]
-    data: dict[str, str | list[str]] = {
-        f: str(getattr(product, f) if getattr(product, f) is not None else "") for f in fields
-    }
-    data["category"] = product.category.key
-    data["target_markets"] = sorted(product.target_markets.values_list("key", flat=True))
-    data["documents"] = sorted(
-        Document.objects.filter(
-            Q(business=product.business, product__isnull=True) | Q(product=product)
-        ).values_list("sha256", flat=True)
-    )
-    return data
-
-
-def snapshot_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    changes = [key for key in after if key != "documents" and before.get(key) != after[key]]
-    added = set(after.get("documents", [])) - set(before.get("documents", []))
-    removed = set(before.get("documents", [])) - set(after.get("documents", []))
-    if added:
-        changes.append(f"documents_added:{len(added)}")
-    if removed:
-        changes.append(f"documents_removed:{len(removed)}")
-    return changes

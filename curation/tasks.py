@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from curation.models import Notification
-from curation.notifications import render
+from curation.notices import render
 
 
 @task()

@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from curation import recipients
 from curation.models import Application
 from curation.permissions import is_lead_curator
+from kernel.errors import WorkflowError
 from kernel.roles import Role
 from kernel.states import State
 
@@ -307,3 +309,18 @@ def service_for(name: str) -> Callable[[S], S]:
         return service
 
     return register
+
+
+# A transition (or a change of curators) refused because the application changed while
+# someone was looking at it.
+
+
+def stale_message(current: Application) -> str:
+    return gettext(
+        "This application changed while you were looking at it (it is now “%(state)s”). "
+        "Reload the page and try again."
+    ) % {"state": current.get_state_display()}
+
+
+def stale_error(current: Application) -> WorkflowError:
+    return WorkflowError(stale_message(current), stale=True)

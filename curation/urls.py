@@ -1,9 +1,13 @@
-"""The workflow's pages: dashboard, applications and their transitions, the coordinator's
-overview, notifications, and the language switch."""
+"""The workflow's pages: dashboard, applications and their transitions, the staff
+workspaces beside an application (scoresheet, curation result, packaging checklist,
+certification review), the coordinator's overview, notifications, the language switch,
+and the MSME's product pages that show or start applications (under /products/)."""
 
 from django.urls import path
 
 from curation.views import applications as views
+from curation.views import certification_review, packaging, scoring
+from curation.views import products as product_views
 
 app_name = "curation"
 urlpatterns = [
@@ -20,8 +24,34 @@ urlpatterns = [
         views.application_curators,
         name="application_curators",
     ),
+    # The staff workspaces beside the application page.
+    path("applications/<int:pk>/scoresheet/", scoring.scoresheet, name="scoresheet"),
+    path(
+        "applications/<int:pk>/scoresheet/total/",
+        scoring.scoresheet_total,
+        name="scoresheet_total",
+    ),
+    path("applications/<int:pk>/curation/", scoring.curation, name="curation"),
+    path("applications/<int:pk>/packaging/", packaging.packaging, name="packaging"),
+    path(
+        "applications/<int:pk>/evidence/<int:document_pk>/",
+        packaging.evidence,
+        name="evidence",
+    ),
+    # The path keeps its first name so that bookmarks and links already sent still work.
+    path(
+        "applications/<int:pk>/dossier/",
+        certification_review.certification_review,
+        name="certification_review",
+    ),
     path("overview/", views.overview, name="overview"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
     path("language/", views.language_set, name="set_language"),
+    # The MSME's product pages that show or start applications; the rest of /products/ is
+    # products.urls (no path here matches one of those: "new", "business", ... are no ids).
+    path("products/", product_views.product_list, name="product_list"),
+    path("products/<int:pk>/", product_views.product_detail, name="product"),
+    path("products/<int:pk>/apply/", product_views.product_apply, name="product_apply"),
+    path("products/documents/<int:pk>/", product_views.document_download, name="document"),
 ]

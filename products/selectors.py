@@ -1,7 +1,9 @@
 """Reading businesses, products and documents: who sees which, in one place.
 
 Lookups answer 404 to anyone who may not see the object (an outsider learns nothing,
-not even that it exists), like `curation.selectors.get_application_for_user`.
+not even that it exists), like `curation.selectors.get_application_for_user`. What depends
+on applications (the product list with each one's latest application, the document
+download that staff may open) is in `curation.selectors`.
 """
 
 from __future__ import annotations
@@ -9,12 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from allauth.account.models import EmailAddress
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from curation.models import Application
-from curation.selectors import applications_visible_to
 from products.models import (
     EXPIRY_WARNING_DAYS,
     Business,
@@ -23,7 +24,7 @@ from products.models import (
     Membership,
     Product,
 )
-from products.permissions import is_business_member, member_businesses
+from products.permissions import member_businesses
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
@@ -44,32 +45,6 @@ def get_business_for_user(user: _AnyUser, pk: int | str) -> Business:
 
 def membership_of(user: _User, business: Business) -> Membership | None:
     return business.memberships.filter(user=user).first()
-
-
-def products_of(user: _AnyUser) -> QuerySet[Product]:
-    """The user's businesses' products, each with what its list row shows, in a fixed
-    number of queries whatever the number of rows."""
-    if not user.is_authenticated:
-        return Product.objects.none()
-    latest = Application.objects.filter(product=OuterRef("pk")).order_by("-created_at", "-pk")
-    today = timezone.localdate()
-    documents = Document.objects.filter(product=OuterRef("pk")).not_superseded()
-    return (
-        Product.objects.filter(business__in=member_businesses(user))
-        .select_related("business", "category")
-        .annotate(
-            application_id=Subquery(latest.values("pk")[:1]),
-            application_state=Subquery(latest.values("state")[:1]),
-            # The earliest expiry among the product's current documents, and whether one
-            # expired without being renewed.
-            next_expiry=Subquery(
-                documents.filter(expires_on__gte=today)
-                .order_by("expires_on")
-                .values("expires_on")[:1]
-            ),
-            has_expired=Exists(documents.filter(expires_on__lt=today)),
-        )
-    )
 
 
 def get_product_for_user(user: _AnyUser, pk: int | str) -> Product:
@@ -93,24 +68,6 @@ def documents_of(business: Business, product: Product | None = None) -> QuerySet
     return Document.objects.filter(where).select_related("kind", "product")
 
 
-def get_document_for_user(user: _AnyUser, pk: int | str) -> Document:
-    """A document for a member of its business, or for staff who can see an application of
-    the product it belongs to (any of the business's, for a business document)."""
-    document = Document.objects.select_related("kind", "business").filter(pk=pk).first()
-    if document is None or not user.is_authenticated:
-        raise Http404
-    if is_business_member(user, document.business):
-        return document
-    visible = applications_visible_to(user)
-    if document.product_id is not None:
-        visible = visible.filter(product_id=document.product_id)
-    else:
-        visible = visible.filter(product__business_id=document.business_id)
-    if visible.exists():
-        return document
-    raise Http404
-
-
 def expiring_documents(
     user: _AnyUser, within_days: int = EXPIRY_WARNING_DAYS
 ) -> QuerySet[Document]:
@@ -131,8 +88,6 @@ def expiring_documents(
 
 def pending_invitations_for(user: _AnyUser) -> QuerySet[BusinessInvitation]:
     """Invitations still open for one of the user's verified e-mail addresses."""
-    from allauth.account.models import EmailAddress
-
     if not user.is_authenticated:
         return BusinessInvitation.objects.none()
     emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)

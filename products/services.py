@@ -14,8 +14,9 @@ import calendar
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
@@ -23,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from curation.models import Application
 from kernel.errors import WorkflowError
 from kernel.roles import Role
 from kernel.states import State
@@ -55,6 +55,15 @@ LOCKED_STATES = (
 )
 # The states in which an application's target markets follow the product's.
 MARKETS_FOLLOW_PRODUCT = (State.DRAFT, State.REVISION_REQUESTED)
+# The states of an application that has left the draft.
+STARTED_STATES = tuple(state for state in State if state != State.DRAFT)
+
+
+class LockingApplication(Protocol):
+    """What products reads of the application that locks a product (an application is
+    curation's: here it is reached through the reverse relation `product.applications`)."""
+
+    def get_state_display(self) -> str: ...
 
 
 def _require_member(user: _User, business: Business) -> None:
@@ -125,7 +134,7 @@ def business_locked_fields(business: Business) -> set[str]:
     """Fields the owner may no longer change: the region decides which office handles
     the applications, and the NIB identifies the business to it; once an application has
     left the draft they are changed by the office (in the admin)."""
-    started = Application.objects.filter(product__business=business).exclude(state=State.DRAFT)
+    started = Product.objects.filter(business=business, applications__state__in=STARTED_STATES)
     return {"nib", "region"} if started.exists() else set()
 
 
@@ -202,8 +211,6 @@ def invitation_problem(
 
 
 def _has_verified_email(user: _User, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
@@ -264,7 +271,7 @@ PRODUCT_FIELDS = (
 )
 
 
-def product_locking_application(product: Product) -> Application | None:
+def product_locking_application(product: Product) -> LockingApplication | None:
     """The application that keeps the product from being changed now, or None."""
     return product.applications.filter(state__in=LOCKED_STATES).first()
 
@@ -310,7 +317,7 @@ def product_update(
     _require_member(by, product.business)
     with transaction.atomic():
         # The lock keeps a submit from slipping in between the check and the change.
-        list(Application.objects.select_for_update().filter(product=product).values("pk"))
+        list(product.applications.select_for_update().values("pk"))
         locking = product_locking_application(product)
         if locking is not None:
             raise WorkflowError(

@@ -1,3 +1,7 @@
+"""The MSME portal's pages under /products/: the business and its members, adding and
+editing products, uploading documents. The product list and page, applying and the
+document download are curation's (curation/urls.py), at paths under /products/ too."""
+
 from django.urls import path
 
 from products import views
@@ -5,13 +9,9 @@ from products import views
 app_name = "products"
 
 urlpatterns = [
-    path("", views.product_list, name="list"),
     path("new/", views.product_create, name="new"),
-    path("<int:pk>/", views.product_detail, name="detail"),
     path("<int:pk>/edit/", views.product_edit, name="edit"),
-    path("<int:pk>/apply/", views.product_apply, name="apply"),
     path("<int:pk>/documents/new/", views.product_document_upload, name="document_upload"),
-    path("documents/<int:pk>/", views.document_download, name="document"),
     path("business/", views.business_home, name="business_home"),
     path("business/new/", views.business_create, name="business_new"),
     path("business/<int:pk>/", views.business_detail, name="business"),

@@ -1,4 +1,6 @@
-"""Pages of the MSME portal: the business and its members, products, documents.
+"""Pages of the MSME portal: the business and its members, adding and editing products,
+uploading documents. The pages that show or start applications (the product list and
+page, applying, the document download) are curation's, in curation/views/products.py.
 
 Thin views: load through products.selectors (404 for outsiders), check the page's own
 predicate from products.permissions (403), validate a form, call one service from
@@ -10,19 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from curation import services as workflow
 from kernel.errors import WorkflowError, show_workflow_error, workflow_error_to_form
 from kernel.pagination import paginate
-from kernel.states import FINAL_STATES, State
-from products import rules, selectors, services
+from products import selectors, services
 from products.forms import (
     BusinessForm,
     DocumentForm,
@@ -30,7 +28,7 @@ from products.forms import (
     ProductForm,
     form_initial_from,
 )
-from products.models import EXPIRY_WARNING_DAYS, BusinessInvitation, DocumentType, Membership
+from products.models import BusinessInvitation, DocumentType, Membership
 from products.permissions import is_business_owner
 
 
@@ -231,29 +229,6 @@ def invitation(request, token):
 # Products.
 
 
-@login_required
-def product_list(request):
-    if not selectors.businesses_of(request.user).exists():
-        return redirect("products:business_new")
-    products = selectors.products_of(request.user).order_by("name", "pk")
-    page = paginate(request, products)
-    today = timezone.localdate()
-    for product in page:
-        product.application_state_label = (
-            State(product.application_state).label if product.application_state else ""
-        )
-        product.expiry_days = (product.next_expiry - today).days if product.next_expiry else None
-    return render(
-        request,
-        "products/product_list.html",
-        {
-            "page": page,
-            "several_businesses": selectors.businesses_of(request.user).count() > 1,
-            "warning_days": EXPIRY_WARNING_DAYS,
-        },
-    )
-
-
 def _product_form(request, *, product=None):
     businesses = list(selectors.businesses_of(request.user))
     if not businesses:
@@ -291,7 +266,7 @@ def _product_form(request, *, product=None):
         except WorkflowError as e:
             workflow_error_to_form(form, e)
         else:
-            return redirect(_safe_next(request, reverse("products:detail", args=[product.pk])))
+            return redirect(_safe_next(request, reverse("curation:product", args=[product.pk])))
     return render(request, "products/product_form.html", {"form": form, "product": product})
 
 
@@ -313,54 +288,8 @@ def product_edit(request, pk):
             )
             % {"product": product.name, "state": locking.get_state_display()},
         )
-        return redirect("products:detail", pk=product.pk)
+        return redirect("curation:product", pk=product.pk)
     return _product_form(request, product=product)
-
-
-@login_required
-def product_detail(request, pk):
-    product = selectors.get_product_for_user(request.user, pk)
-    applications = list(product.applications.order_by("-created_at"))
-    open_application = next((a for a in applications if a.state not in FINAL_STATES), None)
-    # What an application would need, from the same rule the submit check uses.
-    needed = rules.document_problems(product)
-    return render(
-        request,
-        "products/product_detail.html",
-        {
-            "product": product,
-            "markets": product.target_markets.all(),
-            # The current set: a renewed document hides the one it replaces.
-            "documents": product.documents.select_related("kind").not_superseded(),
-            "applications": applications,
-            "open_application": open_application,
-            "needed": needed,
-            "locking": services.product_locking_application(product),
-        },
-    )
-
-
-@login_required
-@require_POST
-def product_apply(request, pk):
-    product = selectors.get_product_for_user(request.user, pk)
-    previous = (
-        product.applications.filter(state__in=[State.REJECTED, State.CERTIFIED])
-        .order_by("-created_at")
-        .first()
-    )
-    try:
-        application = workflow.application_create(
-            product=product, by=request.user, previous=previous
-        )
-    except WorkflowError as e:
-        show_workflow_error(request, e)
-        return redirect("products:detail", pk=product.pk)
-    messages.success(
-        request,
-        _("The application is started. Complete what the list below asks, then submit it."),
-    )
-    return redirect("curation:application", pk=application.pk)
 
 
 # Documents.
@@ -376,7 +305,7 @@ def _upload(request, *, business, product, template_context):
         request.POST or None, request.FILES or None, scope=scope, max_mb=max_mb, initial=initial
     )
     default_next = (
-        reverse("products:detail", args=[product.pk])
+        reverse("curation:product", args=[product.pk])
         if product
         else reverse("products:business", args=[business.pk])
     )
@@ -428,22 +357,3 @@ def business_document_upload(request, pk):
     return _upload(
         request, business=business, product=None, template_context={"business": business}
     )
-
-
-@login_required
-def document_download(request, pk):
-    """Stream the file from the storage (never a public media URL) to a member of the
-    business or staff who can see one of the applications it belongs to."""
-    document = selectors.get_document_for_user(request.user, pk)
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
-    name = f"{document.kind.key}-{document.pk}.{extension}"
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        # PDFs are saved rather than opened in the site's origin; photos may show inline.
-        as_attachment=not document.content_type.startswith("image/"),
-        filename=name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -15,8 +15,8 @@ from django.utils import timezone
 from PIL import Image
 
 from assessments.rules import packaging_items
-from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
+from curation.stage_work import packaging_review_save, scoresheet_save
 from curation.two_factor import has_two_factor, requires_two_factor
 from kernel.roles import Role
 from products.models import (

@@ -5,7 +5,6 @@ packaging reviews and notices are exactly those real use would leave."""
 from dataclasses import dataclass
 
 from assessments.rules import packaging_items
-from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
 from curation.demo.documents import ensure_document
 from curation.demo.report import SeedError, SeedReport
@@ -28,6 +27,7 @@ from curation.demo.specs import (
     Withdraw,
 )
 from curation.models import Application
+from curation.stage_work import packaging_review_save, scoresheet_save
 from kernel.errors import WorkflowError
 from kernel.roles import Role
 from products.models import Product

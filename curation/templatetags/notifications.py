@@ -1,6 +1,6 @@
 from django import template
 
-from curation.notifications import render
+from curation.notices import render
 
 register = template.Library()
 

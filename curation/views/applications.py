@@ -17,9 +17,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import Scoresheet
 from assessments.permissions import can_view_packaging_review
-from assessments.selectors import visible_curation_result
+from curation import assignments, services
 from curation import permissions as perms
-from curation import services
 from curation.forms import ReassignCuratorsForm, TransitionForm
 from curation.models import Application, CuratorAssignment, Notification, StateTarget
 from curation.permissions import can_reassign_curators
@@ -29,10 +28,11 @@ from curation.selectors import (
     staff_region_ids,
     state_counts,
     user_roles,
+    visible_curation_result,
     work_queues,
 )
 from curation.timeline import timeline_for
-from curation.transitions import SPECS
+from curation.transitions import SPECS, stale_message
 from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
@@ -160,19 +160,19 @@ def staff_workspaces(user, application) -> list[tuple[str, str]]:
     state = application.state
     links = []
     if perms.can_score.test(user, application) and state == State.IN_CURATION:
-        links.append((reverse("assessments:scoresheet", args=[application.pk]), _("Scoresheet")))
+        links.append((reverse("curation:scoresheet", args=[application.pk]), _("Scoresheet")))
     if perms.can_view_curation.test(user, application) and application.rounds.exists():
-        links.append((reverse("assessments:curation", args=[application.pk]), _("Curation result")))
+        links.append((reverse("curation:curation", args=[application.pk]), _("Curation result")))
     if can_view_packaging_review.test(user, application) and application.packaging_reviews.exists():
         links.append(
-            (reverse("assessments:packaging", args=[application.pk]), _("Packaging checklist"))
+            (reverse("curation:packaging", args=[application.pk]), _("Packaging checklist"))
         )
     if perms.can_view_certification_review.test(user, application) and state not in (
         State.DRAFT,
         State.WITHDRAWN,
     ):
         links.append(
-            (reverse("assessments:certification_review", args=[application.pk]), _("Dossier"))
+            (reverse("curation:certification_review", args=[application.pk]), _("Dossier"))
         )
     if perms.can_reassign_curators.test(user, application):
         links.append(
@@ -191,7 +191,7 @@ def application_transition(request, pk, name):
     # The state the page was showing: a second click, or a page left open while someone
     # else acted, must not act twice or on a state the user never saw.
     if request.method == "POST" and request.POST.get("state") != application.state:
-        messages.error(request, services.stale_message(application))
+        messages.error(request, stale_message(application))
         return redirect("curation:application", pk=pk)
     if not services.is_offered(user=request.user, application=application, name=name):
         problems = services.transition_problems(
@@ -307,7 +307,7 @@ def overview(request):
 @login_required
 def application_curators(request, pk):
     """The coordinator changes the curators of an application in curation (not a
-    transition: see `services.application_reassign_curators`)."""
+    transition: see `assignments.application_reassign_curators`)."""
     application = get_application_for_user(request.user, pk)
     if not can_reassign_curators.test(request.user, application):
         return render(
@@ -324,15 +324,15 @@ def application_curators(request, pk):
             },
             status=403,
         )
-    version = services.assignment_version(application)
+    version = assignments.assignment_version(application)
     form = ReassignCuratorsForm(request.POST or None, application=application, version=version)
     if request.method == "POST":
         if request.POST.get("state") != application.state:
-            messages.error(request, services.stale_message(application))
+            messages.error(request, stale_message(application))
             return redirect("curation:application", pk=pk)
         if form.is_valid():
             try:
-                services.application_reassign_curators(
+                assignments.application_reassign_curators(
                     application=application, by=request.user, **form.service_kwargs()
                 )
             except WorkflowError as e:

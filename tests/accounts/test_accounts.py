@@ -52,7 +52,7 @@ def test_sign_up_makes_an_msme_account_that_must_verify_its_e_mail(client):
     assert len(mail.outbox) == 1
     assert "rini@example.test" in mail.outbox[0].to
     # Mandatory verification: no way in before the link is followed.
-    assert client.get(reverse("products:list")).status_code == 302
+    assert client.get(reverse("curation:product_list")).status_code == 302
 
 
 def test_after_verification_and_first_sign_in_the_msme_is_sent_to_register_its_business(
@@ -144,7 +144,7 @@ def test_the_account_page_offers_optional_two_factor_authentication(client):
 
 def test_the_menu_leads_to_the_account_and_the_business(client, office):
     client.force_login(office.msme)
-    page = client.get(reverse("products:list")).content.decode()
+    page = client.get(reverse("curation:product_list")).content.decode()
     assert f'href="{reverse("account_email")}"' in page
     assert f'href="{reverse("products:business_home")}"' in page
 

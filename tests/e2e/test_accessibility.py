@@ -98,8 +98,8 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
         ],
         "msme": [
             ("msme-dashboard", "/"),
-            ("msme-products", reverse("products:list")),
-            ("msme-product", reverse("products:detail", args=[product.pk])),
+            ("msme-products", reverse("curation:product_list")),
+            ("msme-product", reverse("curation:product", args=[product.pk])),
             ("msme-product-form", reverse("products:new")),
             ("msme-product-edit", reverse("products:edit", args=[product.pk])),
             ("msme-document-upload", reverse("products:document_upload", args=[product.pk])),
@@ -128,8 +128,8 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
         ],
         "lead": [
             ("curator-dashboard", "/"),
-            ("curator-scoresheet", reverse("assessments:scoresheet", args=[in_curation.pk])),
-            ("curator-curation", reverse("assessments:curation", args=[in_curation.pk])),
+            ("curator-scoresheet", reverse("curation:scoresheet", args=[in_curation.pk])),
+            ("curator-curation", reverse("curation:curation", args=[in_curation.pk])),
             (
                 "lead-request-revision",
                 reverse(
@@ -139,13 +139,13 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
         ],
         "reviewer": [
             ("reviewer-dashboard", "/"),
-            ("reviewer-packaging", reverse("assessments:packaging", args=[packaging.pk])),
+            ("reviewer-packaging", reverse("curation:packaging", args=[packaging.pk])),
         ],
         "officer": [
             ("officer-dashboard", "/"),
             (
                 "officer-certification-review",
-                reverse("assessments:certification_review", args=[awaiting.pk]),
+                reverse("curation:certification_review", args=[awaiting.pk]),
             ),
         ],
         "regional_admin": [("regional-head-dashboard", "/")],

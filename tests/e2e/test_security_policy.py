@@ -67,7 +67,7 @@ def test_the_language_menu_switches_with_and_without_javascript(site, new_contex
 def test_the_running_total_updates_under_the_policy(site, new_context, office):
     application = in_thread(lambda: f.bring_to(office, State.IN_CURATION))
     page = signed_in(new_context, site, office.lead, 1280).new_page()
-    page.goto(reverse("assessments:scoresheet", args=[application.pk]))
+    page.goto(reverse("curation:scoresheet", args=[application.pk]))
     total = page.locator("#running-total .total-value")
     before = total.inner_text()
     page.evaluate("window.samePage = true")  # gone if the page reloads

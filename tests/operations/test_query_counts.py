@@ -89,7 +89,7 @@ def _pages(office, application):
         ("msme", p["msme"], reverse("curation:home")),
         ("msme", p["msme"], reverse("curation:applications")),
         ("msme", p["msme"], reverse("curation:applications") + "?state=in_curation&q=produk"),
-        ("msme", p["msme"], reverse("products:list")),
+        ("msme", p["msme"], reverse("curation:product_list")),
         ("msme", p["msme"], reverse("products:business_home") + "?"),
         ("msme", p["msme"], reverse("curation:notifications")),
         ("msme", p["msme"], reverse("api_applications")),
@@ -153,17 +153,17 @@ def test_document_lists(office, client, bring_to):
     product = office.product
     msme, officer, reviewer = office.msme, office.officer, office.reviewer
     pages = [
-        ("msme", msme, reverse("products:detail", args=[product.pk])),
+        ("msme", msme, reverse("curation:product", args=[product.pk])),
         ("msme", msme, reverse("products:business", args=[office.business.pk])),
         ("msme", msme, reverse("products:members", args=[office.business.pk])),
         ("msme", msme, reverse("curation:home")),  # the expiring documents
-        ("officer", officer, reverse("assessments:certification_review", args=[application.pk])),
+        ("officer", officer, reverse("curation:certification_review", args=[application.pk])),
         (
             "coordinator",
             office.coordinator,
-            reverse("assessments:packaging", args=[application.pk]),
+            reverse("curation:packaging", args=[application.pk]),
         ),
-        ("reviewer", reviewer, reverse("assessments:packaging", args=[application.pk])),
+        ("reviewer", reviewer, reverse("curation:packaging", args=[application.pk])),
     ]
 
     def grow(n, start):
@@ -189,8 +189,8 @@ def test_curation_pages_with_many_curators_and_rounds(office, client, bring_to):
     curators: their queries do not grow with the rounds before or the history."""
     application = bring_to("in_curation")
     pages = [
-        ("lead", office.lead, reverse("assessments:scoresheet", args=[application.pk])),
-        ("coordinator", office.coordinator, reverse("assessments:curation", args=[application.pk])),
+        ("lead", office.lead, reverse("curation:scoresheet", args=[application.pk])),
+        ("coordinator", office.coordinator, reverse("curation:curation", args=[application.pk])),
         (
             "coordinator",
             office.coordinator,

@@ -21,7 +21,7 @@ from django.utils import translation
 
 from curation import services
 from curation.models import Notification
-from curation.notifications import render
+from curation.notices import render
 from kernel.roles import Role
 from kernel.states import State
 from tests import factories as f

@@ -36,7 +36,7 @@ def test_a_new_msme_is_sent_from_the_dashboard_to_register_the_business(client):
 
     assert response.status_code == 302
     assert response.url == reverse("products:business_new")
-    assert client.get(reverse("products:list")).url == reverse("products:business_new")
+    assert client.get(reverse("curation:product_list")).url == reverse("products:business_new")
 
 
 def test_registering_the_business_makes_the_user_its_owner(client):

@@ -28,7 +28,7 @@ def test_a_pdf_and_a_png_are_stored_under_server_made_names(client, office):
     response = upload(client, url, kind="lab_test", name="../../etc/passwd.pdf")
     photo = upload(client, url, kind="product_photo", content=f.png_bytes(), name="IMG 1.JPG")
 
-    assert response.url == reverse("products:detail", args=[office.product.pk])
+    assert response.url == reverse("curation:product", args=[office.product.pk])
     assert photo.status_code == 302
     lab = Document.objects.get(kind__key="lab_test", product=office.product)
     png = Document.objects.filter(kind__key="product_photo").latest("uploaded_at")
@@ -163,7 +163,7 @@ def test_business_documents_are_uploaded_from_the_business_page(client, office):
 def test_members_and_permitted_staff_download_the_document(client, office, bring_to):
     document = Document.objects.get(kind__key="pirt", product=office.product)
     nib = Document.objects.get(kind__key="nib", business=office.business)
-    url = reverse("products:document", args=[document.pk])
+    url = reverse("curation:document", args=[document.pk])
     bring_to("submitted")
     staff = f.make_member(office.business, "staff", role=Membership.Role.STAFF)
 
@@ -175,12 +175,12 @@ def test_members_and_permitted_staff_download_the_document(client, office, bring
         assert response["Content-Type"] == "application/pdf"
         assert "attachment" in response["Content-Disposition"]
         assert response["Cache-Control"] == "private, no-store"
-        assert client.get(reverse("products:document", args=[nib.pk])).status_code == 200
+        assert client.get(reverse("curation:document", args=[nib.pk])).status_code == 200
 
 
 def test_others_get_404_for_a_document(client, office, bring_to):
     document = Document.objects.get(kind__key="pirt", product=office.product)
-    url = reverse("products:document", args=[document.pk])
+    url = reverse("curation:document", args=[document.pk])
     bring_to("submitted")
     # The spare curator is not assigned; the Blitar coordinator works in another region.
     for user in (
@@ -200,15 +200,15 @@ def test_staff_see_documents_only_of_a_product_they_can_see(client, office, brin
     other_product = f.ProductFactory(business=office.business, name="Sambal Tumpang")
     hidden = f.add_document(office.business, "lab_test", product=other_product)
     login(client, office.coordinator)
-    assert client.get(reverse("products:document", args=[hidden.pk])).status_code == 404
+    assert client.get(reverse("curation:document", args=[hidden.pk])).status_code == 404
 
 
 def test_there_is_no_public_media_url_for_documents(client, office):
     document = Document.objects.get(kind__key="pirt", product=office.product)
     login(client, office.msme)
-    page = text(client.get(reverse("products:detail", args=[office.product.pk])))
+    page = text(client.get(reverse("curation:product", args=[office.product.pk])))
     assert document.file.name not in page
-    assert reverse("products:document", args=[document.pk]) in page
+    assert reverse("curation:document", args=[document.pk]) in page
 
 
 # Expiry.
@@ -229,13 +229,13 @@ def test_expiring_and_expired_documents_are_shown(client, office):
         dashboard,
     )
 
-    product_page = text(client.get(reverse("products:detail", args=[office.product.pk])))
+    product_page = text(client.get(reverse("curation:product", args=[office.product.pk])))
     assert "Expires in 30 days" in product_page
     assert re.search(r'validity-expired">Expired on', product_page)
     # The submit check says the same.
     assert "The Halal certificate (BPJPH) expired on" in product_page
 
-    listing = text(client.get(reverse("products:list")))
+    listing = text(client.get(reverse("curation:product_list")))
     assert "A document has expired" in listing
 
 

@@ -33,7 +33,7 @@ def test_the_product_list_takes_the_same_number_of_queries_for_3_or_30_rows(clie
         product = f.ProductFactory(business=office.business, name=f"Produk {n:02d}")
         f.add_document(office.business, "pirt", product=product)
         services.application_create(product=product, by=office.msme)
-    few = count_queries(client, reverse("products:list"))
+    few = count_queries(client, reverse("curation:product_list"))
     for n in range(2, 29):
         product = f.ProductFactory(business=office.business, name=f"Produk {n:02d}")
         f.add_document(
@@ -41,7 +41,7 @@ def test_the_product_list_takes_the_same_number_of_queries_for_3_or_30_rows(clie
         )
         services.application_create(product=product, by=office.msme)
     assert Product.objects.filter(business=office.business).count() == 30
-    assert count_queries(client, reverse("products:list")) == few
+    assert count_queries(client, reverse("curation:product_list")) == few
 
 
 def test_the_application_list_takes_the_same_number_of_queries_for_3_or_30_rows(client, office):

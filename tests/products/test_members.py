@@ -63,7 +63,7 @@ def test_the_owner_invites_by_e_mail_after_commit_and_the_invited_person_joins_a
     invitation.refresh_from_db()
     assert invitation.accepted_by == budi and invitation.accepted_at is not None
     # The new member sees the business's products.
-    assert office.product.name in text(client.get(reverse("products:list")))
+    assert office.product.name in text(client.get(reverse("curation:product_list")))
 
 
 def test_a_used_invitation_link_is_refused(client, office, django_capture_on_commit_callbacks):
@@ -183,7 +183,7 @@ def test_the_owner_removes_a_staff_member_but_not_an_owner(client, office):
     assert Membership.objects.filter(pk=owner.pk).exists()
     assert "An owner cannot be removed" in text(response)
     login(client, staff)
-    assert client.get(reverse("products:detail", args=[office.product.pk])).status_code == 404
+    assert client.get(reverse("curation:product", args=[office.product.pk])).status_code == 404
 
 
 def test_a_new_invitation_replaces_the_pending_one(

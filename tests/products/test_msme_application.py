@@ -26,13 +26,13 @@ def bare_product(office, **kwargs):
 def test_starting_an_application_from_the_product_page(client, office):
     product = bare_product(office)
     login(client, office.msme)
-    response = client.post(reverse("products:apply", args=[product.pk]))
+    response = client.post(reverse("curation:product_apply", args=[product.pk]))
     application = Application.objects.get(product=product)
     assert response.url == reverse("curation:application", args=[application.pk])
     assert application.state == State.DRAFT
     assert set(application.target_markets.values_list("key", flat=True)) == {"my", "jp"}
     # A second one is refused while the first is open.
-    again = client.post(reverse("products:apply", args=[product.pk]), follow=True)
+    again = client.post(reverse("curation:product_apply", args=[product.pk]), follow=True)
     assert "already has an application in progress" in text(again)
 
 

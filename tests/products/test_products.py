@@ -35,7 +35,7 @@ def test_a_food_product_asks_for_ingredients_and_shelf_life_and_names_its_docume
     response = client.post(reverse("products:new"), product_data("processed_food"))
 
     product = Product.objects.get(name="Keripik Tempe Bu Sri")
-    assert response.url == reverse("products:detail", args=[product.pk])
+    assert response.url == reverse("curation:product", args=[product.pk])
     assert product.business == office.business
     assert product.shelf_life_days == 120
     assert product.hs_code == "20081990"
@@ -146,7 +146,9 @@ def test_a_product_under_review_cannot_be_edited(client, office, bring_to):
 
 def test_products_of_other_businesses_are_404(client, office):
     login(client, office.other_msme)
-    for name in ("products:detail", "products:edit", "products:document_upload"):
+    for name in ("curation:product", "products:edit", "products:document_upload"):
         assert client.get(reverse(name, args=[office.product.pk])).status_code == 404
-    assert client.post(reverse("products:apply", args=[office.product.pk])).status_code == 404
-    assert office.product.name not in text(client.get(reverse("products:list")))
+    assert (
+        client.post(reverse("curation:product_apply", args=[office.product.pk])).status_code == 404
+    )
+    assert office.product.name not in text(client.get(reverse("curation:product_list")))

@@ -159,9 +159,9 @@ RULES = [
         effect=assignments_of,
     ),
     Rule(
-        "assessments:scoresheet",
+        "curation:scoresheet",
         "scoresheet",
-        app_url("assessments:scoresheet"),
+        app_url("curation:scoresheet"),
         setup="in_curation",
         method="GET+POST",
         allowed=allow({"lead", "curator"}),
@@ -169,9 +169,9 @@ RULES = [
         actor="lead",
     ),
     Rule(
-        "assessments:scoresheet_total",
+        "curation:scoresheet_total",
         "scoresheet-total",
-        app_url("assessments:scoresheet_total"),
+        app_url("curation:scoresheet_total"),
         setup="in_curation",
         method="POST",
         allowed=allow({"lead", "curator"}),
@@ -180,16 +180,16 @@ RULES = [
         actor_status=200,
     ),
     Rule(
-        "assessments:curation",
+        "curation:curation",
         "curation-result",
-        app_url("assessments:curation"),
+        app_url("curation:curation"),
         setup=_scored,
         allowed=allow({"lead", "curator", "coordinator"}),
     ),
     Rule(
-        "assessments:packaging",
+        "curation:packaging",
         "packaging-checklist",
-        app_url("assessments:packaging"),
+        app_url("curation:packaging"),
         setup="packaging_review",
         method="GET+POST",
         allowed=allow({"reviewer", "coordinator"}),
@@ -202,10 +202,10 @@ RULES = [
         effect=packaging_results,
     ),
     Rule(
-        "assessments:evidence",
+        "curation:evidence",
         "evidence",
         lambda w: reverse(
-            "assessments:evidence",
+            "curation:evidence",
             args=[
                 w.pk,
                 Document.objects.get(product=w.office.product, kind__key="packaging_photo").pk,
@@ -215,9 +215,9 @@ RULES = [
         allowed=allow(SEES),
     ),
     Rule(
-        "assessments:certification_review",
+        "curation:certification_review",
         "certification_review",
-        app_url("assessments:certification_review"),
+        app_url("curation:certification_review"),
         setup="awaiting_certification",
         allowed=allow({"coordinator", "officer", "regional_admin"}),
     ),
@@ -270,9 +270,9 @@ RULES = [
     ),
     # The MSME portal.
     Rule(
-        "products:list",
+        "curation:product_list",
         "products",
-        lambda w: reverse("products:list"),
+        lambda w: reverse("curation:product_list"),
         setup="in_curation",
         # Without a business of one's own: sent to register one.
         allowed=everyone(302, msme=200, msme_staff=200, other_msme=200),
@@ -295,9 +295,9 @@ RULES = [
         effect=lambda w: w.office.business.products.count(),
     ),
     Rule(
-        "products:detail",
+        "curation:product",
         "product",
-        product_url("products:detail"),
+        product_url("curation:product"),
         setup="in_curation",
         allowed=allow(MEMBERS),
     ),
@@ -313,9 +313,9 @@ RULES = [
         effect=product_fields,
     ),
     Rule(
-        "products:apply",
+        "curation:product_apply",
         "product-apply",
-        product_url("products:apply"),
+        product_url("curation:product_apply"),
         setup=_no_application,
         method="POST",
         allowed=allow(MEMBERS),
@@ -333,14 +333,14 @@ RULES = [
         actor="msme",
     ),
     Rule(
-        "products:document",
+        "curation:document",
         "product-document",
         document_of("pirt"),
         setup="in_curation",
         allowed=allow(SEES),
     ),
     Rule(
-        "products:document",
+        "curation:document",
         "business-document",
         document_of("nib"),
         setup="in_curation",

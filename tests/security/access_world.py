@@ -13,11 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import PackagingItemResult, Scoresheet
-from assessments.services import packaging_review_version
+from assessments.versions import packaging_review_version
 from certificates.models import Certificate, ProductShare, Shipment
 from certificates.sharing import product_share
 from certificates.shipments import shipment_create
-from curation import services
+from curation import assignments
 from curation.models import (
     Application,
     CuratorAssignment,
@@ -274,7 +274,7 @@ def reassign_data(world):
         "curators": [office.lead.pk, office.spare_curator.pk],
         "lead": office.lead.pk,
         "comment": "The second curator is ill.",
-        "version": services.assignment_version(world.application),
+        "version": assignments.assignment_version(world.application),
     }
 
 
@@ -374,7 +374,7 @@ def product_name(world):
 def document_of(kind):
     def path(world):
         document = Document.objects.get(business=world.office.business, kind__key=kind)
-        return reverse("products:document", args=[document.pk])
+        return reverse("curation:document", args=[document.pk])
 
     return path
 

@@ -132,7 +132,7 @@ def test_a_signed_in_person_s_pages_and_api_answers_are_not_stored(client, offic
     for url in (
         "/",
         reverse("curation:application", args=[application.pk]),
-        reverse("products:list"),
+        reverse("curation:product_list"),
         reverse("api_applications"),
         reverse("api_application", args=[application.pk]),
     ):
@@ -164,11 +164,11 @@ def test_document_and_evidence_files_are_not_stored(client, office, bring_to):
     application = bring_to(State.PACKAGING_REVIEW)
     client.force_login(office.coordinator)
     document = Document.objects.get(business=office.business, kind__key="nib")
-    response = drained(client.get(reverse("products:document", args=[document.pk])))
+    response = drained(client.get(reverse("curation:document", args=[document.pk])))
     assert response.status_code == 200
     assert response["Cache-Control"] == NO_STORE
     photo = Document.objects.get(product=office.product, kind__key="packaging_photo")
-    response = drained(client.get(reverse("assessments:evidence", args=[application.pk, photo.pk])))
+    response = drained(client.get(reverse("curation:evidence", args=[application.pk, photo.pk])))
     assert response.status_code == 200
     assert response["Cache-Control"] == NO_STORE
     assert strict_policy_problems(response) == []

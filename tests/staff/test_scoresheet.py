@@ -4,9 +4,9 @@ new round) and the lead's decision page."""
 import re
 
 from assessments.models import Scoresheet
-from assessments.services import scoresheet_save
 from curation import services
 from curation.forms import person_name
+from curation.stage_work import scoresheet_save
 from tests import factories as f
 from tests.staff.page_helpers import (
     WORKED_EXAMPLE,

@@ -26,9 +26,9 @@ import pytest
 
 from assessments.models import Rubric, Score, Scoresheet
 from assessments.scoring import aggregate
-from assessments.selectors import visible_curation_result
-from assessments.services import scoresheet_save
 from curation import services
+from curation.selectors import visible_curation_result
+from curation.stage_work import scoresheet_save
 from kernel.errors import WorkflowError
 from products.models import Category
 from tests import factories as f

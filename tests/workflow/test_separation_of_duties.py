@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from curation import services
+from curation.assignments import application_reassign_curators
 from curation.models import Notification
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError
@@ -334,7 +335,7 @@ def test_a_reassignment_keeps_a_curator_who_moved_but_adds_no_one_from_elsewhere
     history = application.assignment_history.count()
 
     with pytest.raises(WorkflowError) as refused:
-        services.application_reassign_curators(
+        application_reassign_curators(
             application=application,
             by=office.coordinator,
             curators=[office.lead, office.curator, blitar_curator],
@@ -350,7 +351,7 @@ def test_a_reassignment_keeps_a_curator_who_moved_but_adds_no_one_from_elsewhere
     }
     assert application.assignment_history.count() == history
 
-    services.application_reassign_curators(
+    application_reassign_curators(
         application=application,
         by=office.coordinator,
         curators=[office.lead, office.curator, office.spare_curator],

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import formats, timezone
 
-from assessments.services import packaging_review_save
 from curation import services
+from curation.stage_work import packaging_review_save
 from kernel.errors import WorkflowError
 from kernel.states import State
 from products.models import Business, Document, DocumentType, Product

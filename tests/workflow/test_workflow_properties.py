@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from assessments.rules import packaging_approval_problems, packaging_changes_problems
 from assessments.scoring import aggregate
-from assessments.services import packaging_review_save, scoresheet_save
 from curation import services
 from curation.checks import packaging_resubmit_problems
+from curation.stage_work import packaging_review_save, scoresheet_save
 from curation.transitions import SPECS
 from kernel.errors import WorkflowError
 from kernel.roles import Role

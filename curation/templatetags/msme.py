@@ -1,4 +1,5 @@
-"""Template tags of the MSME portal."""
+"""Template tags of the MSME's part of an application page (what the office asked of
+the business, and where to fix it)."""
 
 from django import template
 from django.conf import settings

@@ -1,12 +1,15 @@
 """Scoring and packaging review: the work done inside a state, before its transition.
 
 Both lock the application row, like the transitions, so a scoresheet cannot be saved
-into a round that a revision request is closing at the same moment.
+into a round that a revision request is closing at the same moment. They live in
+curation, not in assessments, because they need the workflow's data: the application's
+row lock and state (`curation.models`) and who is acting on it (`curation.permissions`);
+assessments sits below curation and may not read them. What they compare a page's
+`seen` with (`assessments.versions`) reads only assessment rows, so it stays there.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 from assessments.models import PackagingItemResult, PackagingReview, Score, Scoresheet
 from assessments.permissions import can_review_packaging
 from assessments.rules import packaging_items
+from assessments.versions import packaging_review_version, scoresheet_version
 from curation.models import Application
 from curation.permissions import is_acting_curator
 from kernel.errors import WorkflowError
@@ -106,19 +110,6 @@ def scoresheet_save(
             sheet.submitted_at = timezone.now()
         sheet.save()
     return sheet
-
-
-def scoresheet_version(sheet: Scoresheet | None) -> str:
-    """What a scoresheet page posts back to show which save it was made from."""
-    return sheet.updated_at.isoformat() if sheet is not None else ""
-
-
-def packaging_review_version(review: PackagingReview) -> str:
-    """What a checklist page posts back: the review and a digest of its results, so a
-    page made before another save (or before a new review opened) is recognised."""
-    rows = sorted(review.results.values_list("item_id", "result", "note"))
-    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
-    return f"{review.number}:{digest}"
 
 
 def packaging_review_save(

@@ -1,0 +1,145 @@
+"""The packaging reviewer's checklist, and the product's photos it is checked against
+(streamed to whoever may see the application). What the workspaces share, and why they
+live in curation: `curation.views.workspaces`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from assessments.forms import PackagingReviewForm
+from assessments.permissions import can_review_packaging, can_view_packaging_review
+from assessments.rules import packaging_items
+from assessments.selectors import EVIDENCE_KINDS, evidence_documents
+from assessments.versions import packaging_review_version
+from curation.selectors import get_application_for_user
+from curation.stage_work import packaging_review_save
+from curation.views.workspaces import offered_actions, refused
+from kernel.errors import WorkflowError, show_workflow_error
+from kernel.states import State
+from products.models import Document
+
+
+@login_required
+def packaging(request, pk):
+    application = get_application_for_user(request.user, pk)
+    user = request.user
+    if not can_view_packaging_review.test(user, application):
+        return refused(
+            request,
+            application,
+            _("Only the region's packaging reviewers and coordinators see the checklist."),
+        )
+    review = application.current_packaging_review
+    items = packaging_items(application)
+    editable = (
+        review is not None
+        and review.closed_at is None
+        and application.state == State.PACKAGING_REVIEW
+        and can_review_packaging.test(user, application)
+    )
+    results = {r.item_id: r for r in review.results.all()} if review else {}
+
+    form = None
+    if request.method == "POST":
+        if not editable:
+            messages.error(
+                request,
+                _("This application is now “%(state)s”: the checklist can no longer be changed.")
+                % {"state": application.get_state_display()},
+            )
+            return redirect("curation:packaging", pk=pk)
+        form = PackagingReviewForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                packaging_review_save(
+                    application=application, reviewer=user, **form.service_kwargs()
+                )
+            except WorkflowError as e:
+                show_workflow_error(request, e)
+                if e.stale:
+                    return redirect("curation:packaging", pk=pk)
+            else:
+                messages.success(request, _("Checklist saved."))
+                return redirect("curation:packaging", pk=pk)
+    elif review is not None:
+        initial = {"seen": packaging_review_version(review)}
+        for item in items:
+            if item.pk in results:
+                initial[f"result_{item.key}"] = results[item.pk].result
+                initial[f"note_{item.key}"] = results[item.pk].note
+        form = PackagingReviewForm(initial=initial, items=items)
+
+    previous = (
+        application.packaging_reviews.filter(number__lt=review.number)
+        .order_by("-number")
+        .prefetch_related("results")
+        .first()
+        if review is not None
+        else None
+    )
+    previous_results = {r.item_id: r for r in previous.results.all()} if previous else {}
+    since = previous.closed_at if previous else None
+    evidence = [
+        {"document": d, "new": since is not None and d.uploaded_at > since}
+        for d in evidence_documents(application)
+    ]
+    answer = application.audit_trail.filter(transition="resubmit_packaging").order_by("-at").first()
+    saved = [results[item.pk].result for item in items if item.pk in results]
+    tally = {
+        "pass": saved.count("pass"),
+        "fail": saved.count("fail"),
+        "na": saved.count("na"),
+        "open": len(items) - len(saved),
+    }
+    rows = [
+        {
+            "item": item,
+            "result": form[f"result_{item.key}"] if form else None,
+            "note": form[f"note_{item.key}"] if form else None,
+            "saved": results.get(item.pk),
+            "previous": previous_results.get(item.pk),
+        }
+        for item in items
+    ]
+    return render(
+        request,
+        "assessments/packaging.html",
+        {
+            "application": application,
+            "review": review,
+            "previous": previous,
+            "editable": editable,
+            "form": form,
+            "rows": rows,
+            "tally": tally,
+            "evidence": evidence,
+            "answer": answer,
+            "actions": offered_actions(
+                user, application, ["approve_packaging", "request_packaging_changes", "reject"]
+            ),
+        },
+    )
+
+
+@login_required
+def evidence(request, pk, document_pk):
+    """A packaging or product photo of the application's product, streamed from the
+    storage (never a public media URL) to whoever may see the application."""
+    application = get_application_for_user(request.user, pk)
+    document = get_object_or_404(
+        Document,
+        pk=document_pk,
+        product=application.product,
+        kind__key__in=EVIDENCE_KINDS,
+        content_type__startswith="image/",
+    )
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = "inline"
+    # Not kept by the browser either (no max-age): a business's packaging photo must not
+    # stay on an office's shared computer after its user signed out.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    return response

@@ -1,0 +1,50 @@
+"""Regions, businesses (MSMEs) and their members, products, and their documents.
+
+Reference data (categories, markets, document types) comes from the shipped copy of
+shared/domain and is loaded by `manage.py load_reference_data`; an office may edit it in
+the admin.
+
+One module per noun; every name is importable from `products.models`, where the
+migrations also find `new_invitation_token`, `invitation_expiry` and
+`document_upload_to`.
+"""
+
+from products.models.businesses import (
+    INVITATION_VALIDITY,
+    Business,
+    BusinessInvitation,
+    BusinessInvitationQuerySet,
+    ConflictOfInterest,
+    Membership,
+    invitation_expiry,
+    new_invitation_token,
+)
+from products.models.documents import (
+    EXPIRY_WARNING_DAYS,
+    Document,
+    DocumentQuerySet,
+    document_upload_to,
+)
+from products.models.products import Product
+from products.models.reference import BilingualLabelMixin, Category, DocumentType, Market, Region
+
+__all__ = [
+    "EXPIRY_WARNING_DAYS",
+    "INVITATION_VALIDITY",
+    "BilingualLabelMixin",
+    "Business",
+    "BusinessInvitation",
+    "BusinessInvitationQuerySet",
+    "Category",
+    "ConflictOfInterest",
+    "Document",
+    "DocumentQuerySet",
+    "DocumentType",
+    "Market",
+    "Membership",
+    "Product",
+    "Region",
+    "document_upload_to",
+    "invitation_expiry",
+    "new_invitation_token",
+]
