@@ -9,45 +9,31 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from products.models import (
     Document,
-    Membership,
 )
-from tests import factories as f
+from tests.security.access_rules_certificates import CERTIFICATE_RULES
+from tests.security.access_rules_portal import PORTAL_RULES
 from tests.security.access_world import (
     API_REFUSED,
     MEMBERS,
-    PIRT_NUMBER,
     SEES,
     SEES_UNASSIGNED,
     Rule,
-    _certified_and_shared,
-    _invitation,
     _new_packaging_evidence,
-    _no_application,
     _packaging_failed,
     _packaging_passed,
     _scored,
-    _with_shipment,
     allow,
     app_url,
     assignments_of,
-    business_data,
-    business_fields,
-    business_url,
-    document_of,
     everyone,
     msme_language,
     msme_unread,
     packaging_data,
     packaging_results,
-    product_data,
-    product_fields,
     product_name,
-    product_url,
     reassign_data,
     scoresheet_data,
-    shipment_data,
     transition_data,
-    upload_data,
 )
 
 # The transitions: (name, setup, the persona whose step it is, who may open its page).
@@ -268,291 +254,6 @@ RULES = [
         actor="msme",
         effect=msme_language,
     ),
-    # The MSME portal.
-    Rule(
-        "curation:product_list",
-        "products",
-        lambda w: reverse("curation:product_list"),
-        setup="in_curation",
-        # Without a business of one's own: sent to register one.
-        allowed=everyone(302, msme=200, msme_staff=200, other_msme=200),
-        secret=product_name,
-        shows_to=MEMBERS,
-        must_show=MEMBERS,
-    ),
-    Rule(
-        "products:new",
-        "product-new",
-        lambda w: reverse("products:new"),
-        setup=_no_application,
-        method="GET+POST",
-        # Each member adds products to their own business only; the rest register one.
-        allowed=everyone(302, msme=200, msme_staff=200, other_msme=200),
-        post_allowed=MEMBERS | {"other_msme"},
-        refused=(302,),
-        data=product_data,
-        actor="msme",
-        effect=lambda w: w.office.business.products.count(),
-    ),
-    Rule(
-        "curation:product",
-        "product",
-        product_url("curation:product"),
-        setup="in_curation",
-        allowed=allow(MEMBERS),
-    ),
-    Rule(
-        "products:edit",
-        "product-edit",
-        product_url("products:edit"),
-        setup=_no_application,
-        method="GET+POST",
-        allowed=allow(MEMBERS),
-        data=product_data,
-        actor="msme",
-        effect=product_fields,
-    ),
-    Rule(
-        "curation:product_apply",
-        "product-apply",
-        product_url("curation:product_apply"),
-        setup=_no_application,
-        method="POST",
-        allowed=allow(MEMBERS),
-        data=lambda w: {},
-        actor="msme",
-    ),
-    Rule(
-        "products:document_upload",
-        "product-document-upload",
-        product_url("products:document_upload"),
-        setup=_no_application,
-        method="GET+POST",
-        allowed=allow(MEMBERS),
-        data=upload_data("lab_test"),
-        actor="msme",
-    ),
-    Rule(
-        "curation:document",
-        "product-document",
-        document_of("pirt"),
-        setup="in_curation",
-        allowed=allow(SEES),
-    ),
-    Rule(
-        "curation:document",
-        "business-document",
-        document_of("nib"),
-        setup="in_curation",
-        allowed=allow(SEES),
-    ),
-    Rule(
-        "products:business_home",
-        "business-home",
-        lambda w: reverse("products:business_home"),
-        setup=_no_application,
-        allowed=everyone(302),  # to one's business, or to register one
-    ),
-    Rule(
-        "products:business_new",
-        "business-new",
-        lambda w: reverse("products:business_new"),
-        setup=_no_application,
-        allowed=everyone(),  # anyone signed in may register their own business
-    ),
-    Rule(
-        "products:business",
-        "business",
-        business_url("products:business"),
-        setup=_no_application,
-        allowed=allow(MEMBERS),
-    ),
-    Rule(
-        "products:business_edit",
-        "business-edit",
-        business_url("products:business_edit"),
-        setup=_no_application,
-        method="GET+POST",
-        allowed=allow({"msme"}),  # the owner
-        data=business_data,
-        actor="msme",
-        effect=business_fields,
-    ),
-    Rule(
-        "products:business_document_upload",
-        "business-document-upload",
-        business_url("products:business_document_upload"),
-        setup=_no_application,
-        method="GET+POST",
-        allowed=allow(MEMBERS),
-        data=upload_data("nib", f.VALID_NUMBERS["nib"]),
-        actor="msme",
-    ),
-    Rule(
-        "products:members",
-        "members",
-        business_url("products:members"),
-        setup=_no_application,
-        method="GET+POST",
-        allowed=allow(MEMBERS),  # the staff member sees the list, only the owner invites
-        post_allowed=frozenset({"msme"}),
-        data=lambda w: {"email": "new-staff@example.test"},
-        actor="msme",
-    ),
-    Rule(
-        "products:member_remove",
-        "member-remove",
-        lambda w: reverse(
-            "products:member_remove",
-            args=[
-                w.office.business.pk,
-                Membership.objects.get(user=w.user("msme_staff")).pk,
-            ],
-        ),
-        setup=_no_application,
-        method="POST",
-        allowed=allow({"msme"}),
-        data=lambda w: {},
-        actor="msme",
-    ),
-    Rule(
-        "products:invitation_cancel",
-        "invitation-cancel",
-        lambda w: reverse(
-            "products:invitation_cancel",
-            args=[w.office.business.pk, w.extra["invitation"].pk],
-        ),
-        setup=_invitation,
-        method="POST",
-        allowed=allow({"msme"}),
-        data=lambda w: {},
-        actor="msme",
-    ),
-    Rule(
-        "products:invitation",
-        "invitation",
-        lambda w: reverse("products:invitation", args=[w.extra["invitation"].token]),
-        setup=_invitation,
-        method="GET+POST",
-        # The link is the secret: whoever holds it reads who invites; only the invited
-        # address joins.
-        allowed=everyone(),
-        anonymous=200,
-        post_allowed=frozenset({"outsider"}),
-        refused=(200,),  # the page again, saying why
-        data=lambda w: {},
-        actor="outsider",
-    ),
-    # Certificates.
-    Rule(
-        "certificates:verify",
-        "verify",
-        lambda w: reverse(
-            "certificates:verify", args=[w.application.certificate.verification_code]
-        ),
-        setup="certified",
-        allowed=everyone(),
-        anonymous=200,
-        # Public: never the MSME's documents or their numbers.
-        secret=lambda w: PIRT_NUMBER,
-        shows_to=frozenset(),
-    ),
-    Rule(
-        "certificates:detail",
-        "certificate",
-        lambda w: reverse("certificates:detail", args=[w.extra["certificate"].pk]),
-        setup=_certified_and_shared,
-        allowed=allow(SEES | {"exporter"}),
-    ),
-    Rule(
-        "certificates:download",
-        "certificate-download",
-        lambda w: reverse("certificates:download", args=[w.extra["certificate"].pk]),
-        setup=_certified_and_shared,
-        # The PDF is rendered after the commit, which these tests do not run: whoever may
-        # download it is told it is being prepared (503), after the same access check.
-        allowed=allow(SEES | {"exporter"}, 503),
-    ),
-    Rule(
-        "certificates:dossier",
-        "dossier-download",
-        lambda w: reverse("certificates:dossier", args=[w.extra["certificate"].pk, "zip"]),
-        setup=_certified_and_shared,
-        allowed=allow(SEES | {"exporter"}, 503),  # not rendered yet, as above
-    ),
-    Rule(
-        "certificates:revoke",
-        "certificate-revoke",
-        lambda w: reverse("certificates:revoke", args=[w.extra["certificate"].pk]),
-        setup=_certified_and_shared,
-        method="GET+POST",
-        allowed=allow({"officer"}),
-        data=lambda w: {"reason": "The P-IRT was withdrawn by the health office."},
-        actor="officer",
-    ),
-    Rule(
-        "certificates:share",
-        "certificate-share",
-        lambda w: reverse("certificates:share", args=[w.extra["certificate"].pk]),
-        setup=_certified_and_shared,
-        method="POST",
-        allowed=allow(MEMBERS),
-        # Who sees the certificate is sent back to it with the reason; the rest get 404.
-        refused=(302, 403, 404),
-        data=lambda w: {"email": w.user("other_exporter").email},
-        actor="msme",
-    ),
-    Rule(
-        "certificates:share_stop",
-        "certificate-share-stop",
-        lambda w: reverse(
-            "certificates:share_stop", args=[w.extra["certificate"].pk, w.extra["share"].pk]
-        ),
-        setup=_certified_and_shared,
-        method="POST",
-        allowed=allow(MEMBERS),
-        refused=(302, 403, 404),
-        data=lambda w: {},
-        actor="msme",
-    ),
-    Rule(
-        "certificates:shipment_new",
-        "shipment-new",
-        lambda w: reverse("certificates:shipment_new", args=[w.extra["certificate"].pk]),
-        setup=_certified_and_shared,
-        method="GET+POST",
-        # The business and the exporter it shares with record shipments; staff do not.
-        allowed=allow(MEMBERS | {"exporter"}),
-        data=shipment_data,
-        actor="msme",
-    ),
-    Rule(
-        "certificates:shipment",
-        "shipment",
-        lambda w: reverse("certificates:shipment", args=[w.extra["shipment"].pk]),
-        setup=_with_shipment,
-        # Prices and buyers are the business's: an exporter sees only its own shipments.
-        allowed=allow(MEMBERS),
-    ),
-    Rule(
-        "certificates:shipment_document",
-        "shipment-invoice",
-        lambda w: reverse(
-            "certificates:shipment_document", args=[w.extra["shipment"].pk, "invoice"]
-        ),
-        setup=_with_shipment,
-        allowed=allow(MEMBERS, 503),  # rendered after the commit, as above
-    ),
-    Rule(
-        "certificates:shared",
-        "shared-with-me",
-        lambda w: reverse("certificates:shared"),
-        setup=_certified_and_shared,
-        allowed=allow({"exporter", "other_exporter"}),
-        secret=product_name,
-        shows_to=frozenset({"exporter"}),
-        must_show=frozenset({"exporter"}),
-    ),
     # The API.
     Rule(
         "api_applications",
@@ -644,6 +345,8 @@ RULES = [
         secret=product_name,
         shows_to=frozenset(),
     ),
+    *PORTAL_RULES,
+    *CERTIFICATE_RULES,
 ]
 
 # Every route of our apps needs a rule, in the admin too (our own admin views); allauth's
