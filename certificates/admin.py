@@ -21,7 +21,7 @@ from certificates.models import (
 )
 from certificates.revocation import certificate_revoke
 from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
-from kernel.errors import WorkflowError
+from kernel.errors import WorkflowError, show_workflow_error
 from kernel.roles import Role
 
 
@@ -151,8 +151,14 @@ class CertificateAdmin(admin.ModelAdmin):
                         certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
                     )
                 except WorkflowError as e:
-                    for message in e.messages:
-                        messages.error(request, f"{certificate.number}: {message}")
+                    # Several certificates at once: each message says which one it is about.
+                    show_workflow_error(
+                        request,
+                        WorkflowError(
+                            [f"{certificate.number}: {message}" for message in e.messages],
+                            stale=e.stale,
+                        ),
+                    )
                 else:
                     revoked += 1
             if revoked:

@@ -1,7 +1,8 @@
 """Issuing a certificate, inside the `certify` transaction: its number, what it certifies
 and what its export dossier will say, the product's previous certificate superseded, and
-its files (the signed PDF, the dossier) scheduled for after the commit (`tasks`, which
-runs `storing.certificate_issue_files`)."""
+its files scheduled for after the commit: the signed PDF first
+(`tasks.certificate_render_task`), whose task then queues the export dossier in a task of
+its own (`tasks.dossier_render_task`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from certificates import dossier, tasks
+from certificates import dossier, tasks, verification
 from certificates.models import Certificate, CertificateEvent, EventKind, Status
 from certificates.numbering import (
     certificate_number_allocate,
@@ -36,8 +37,8 @@ def certificate_issue(*, application: Application, by: _User) -> Certificate:
     with the application row locked).
 
     Allocates the number, records what is certified (and what its export dossier will
-    say), supersedes the product's previous valid certificate, and schedules rendering of
-    the certificate and its dossier for after the commit.
+    say), supersedes the product's previous valid certificate, and schedules the
+    certificate's rendering for after the commit (its dossier follows, in its own task).
     """
     product = application.product
     business = product.business
@@ -89,7 +90,7 @@ def certificate_issue(*, application: Application, by: _User) -> Certificate:
 
 def _dossier_snapshot(application: Application, *, today: date) -> dict[str, Any]:
     """What the export dossier will say, as of the certification. A failure here must not
-    undo the certification: it is logged, and the render task takes the snapshot later
+    undo the certification: it is logged, and the dossier's task takes the snapshot later
     (and records any error where `issue_pending` reports it)."""
     try:
         with transaction.atomic():  # a savepoint: a failed query leaves the rest intact
@@ -112,6 +113,7 @@ def _supersede_previous(certificate: Certificate, *, by: _User) -> None:
         old.superseded_by = certificate
         old.superseded_at = certificate.issued_at
         old.save(update_fields=["status", "superseded_by", "superseded_at"])
+        verification.forget(old.verification_code)  # its page names its successor now
         CertificateEvent.objects.create(
             certificate=old,
             kind=EventKind.SUPERSEDED,

@@ -6,8 +6,13 @@ Rendering reads only the certificate row (what was certified, copied at issue), 
 certificate rendered again later would say the same thing. Nothing is fetched from the
 network: the QR code is inline SVG, photos are data: URIs and the fonts come from the
 system (DejaVu). Every printed document (certificate, dossier, shipment papers) goes
-through `write_pdf`.
+through `write_pdf`, which uses one WeasyPrint font configuration per process
+(`font_configuration`) rather than a new one per document.
 """
+
+import os
+import threading
+from typing import TYPE_CHECKING
 
 import segno
 from django.template.loader import render_to_string
@@ -15,6 +20,9 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 
 from certificates.models import Certificate, Shipment
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 # Only inline data may be loaded while rendering; anything else stops the render.
 _FETCHER_OPTIONS = {"allowed_protocols": {"data"}, "fail_on_errors": True}
@@ -59,6 +67,39 @@ def render_certificate_html(certificate: Certificate) -> str:
         return render_to_string("pdf/certificate.html", certificate_context(certificate))
 
 
+# The process's font configuration, made on its first render (see `font_configuration`),
+# with the id of the process that made it.
+_font_config: "FontConfiguration | None" = None
+_font_config_pid = 0
+_font_config_lock = threading.Lock()
+
+
+def font_configuration() -> "FontConfiguration":
+    """The WeasyPrint `FontConfiguration` every render of this process uses.
+
+    WeasyPrint makes a new one per document unless given one: each loads fontconfig's
+    configuration and the system's fonts into a new Pango font map, which costs time on
+    every render and memory that a long-lived worker never gets back. One per process
+    keeps both flat. Made on first use (the web processes, which never render, never pay
+    for it), under a lock so two threads do not both make one; a process forked after
+    making it (a pre-loading server) makes its own rather than share Pango objects with
+    its parent. The documents use only the system's fonts (no @font-face), so the
+    configuration holds nothing of one document that another could see. Rendering itself
+    runs in single-threaded processes (task workers, `issue_pending`, gunicorn's sync
+    workers), never two renders at once over the same configuration.
+    """
+    global _font_config, _font_config_pid
+    pid = os.getpid()
+    if _font_config is None or _font_config_pid != pid:
+        with _font_config_lock:
+            if _font_config is None or _font_config_pid != pid:
+                from weasyprint.text import fonts
+
+                _font_config = fonts.FontConfiguration()
+                _font_config_pid = pid
+    return _font_config
+
+
 def write_pdf(html: str, *, identifier: bytes) -> bytes:
     """Render `html` to PDF. `identifier` (the document's number) makes the PDF's file
     identifier, so the same HTML always gives the same bytes."""
@@ -69,7 +110,9 @@ def write_pdf(html: str, *, identifier: bytes) -> bytes:
     from weasyprint.urls import URLFetcher
 
     document = HTML(string=html, url_fetcher=URLFetcher(**_FETCHER_OPTIONS))
-    return document.write_pdf(pdf_identifier=identifier, custom_metadata=False)
+    return document.write_pdf(
+        pdf_identifier=identifier, custom_metadata=False, font_config=font_configuration()
+    )
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates import tasks
+from certificates import tasks, verification
 from certificates.models import Certificate, CertificateEvent, EventKind, Status
 from certificates.permissions import can_revoke_certificate
 from curation.notifications import notify
@@ -46,6 +46,9 @@ def certificate_revoke(*, certificate: Certificate, by: _User, reason: str) -> C
         locked.revoked_by = by
         locked.revocation_reason = reason
         locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        # The verification page's cached record, in every process: revoked from the next
+        # request on.
+        verification.forget(locked.verification_code)
         CertificateEvent.objects.create(
             certificate=locked,
             kind=EventKind.REVOKED,

@@ -52,15 +52,6 @@ def get_certificate_for_user(user: _AnyUser, pk: int | str) -> Certificate:
         raise Http404 from None
 
 
-def get_certificate_by_code(code: str) -> Certificate | None:
-    """The certificate a verification code names, or None. Read fresh on every call (no
-    caching), so a revocation shows on the very next request."""
-    code = (code or "").strip().lower()
-    if not code:
-        return None
-    return Certificate.objects.with_related().filter(verification_code=code).first()
-
-
 def dossier_parts(certificate: Certificate) -> dict[str, DossierFile]:
     """The export dossier's stored files by kind (a kind not stored yet is missing)."""
     return {f.kind: f for f in certificate.dossier_files.all()}

@@ -6,6 +6,7 @@ SIGNING_PKCS12_PASSPHRASE. Development and demos use a self-signed ECDSA P-256 k
 the same format, made by `manage.py create_signing_key`, so both go through one loader.
 """
 
+import asyncio
 import contextlib
 import io
 import os
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
 DEVELOPMENT_COMMON_NAME = "Siap Ekspor development signing key (not for production)"
 
@@ -119,13 +121,24 @@ def _write_private(path: Path, data: bytes, *, overwrite: bool) -> None:
             os.unlink(temporary)
 
 
+# The signer last loaded by this process, with what identifies the file it came from.
+_loaded: tuple[tuple, signers.SimpleSigner] | None = None
+
+
 def load_signer() -> signers.SimpleSigner:
-    """The signer configured in the settings.
+    """The signer configured in the settings, read once per process.
+
+    The PKCS#12 file is parsed on the first call and kept; later calls only look at the
+    file (`stat`) and read it again when it is another file or has changed (path, inode,
+    size, modification time) or the passphrase setting has: replacing the key (a renewed
+    office certificate, `create_signing_key --force`, a test's own key) takes effect on
+    the next signature without a restart.
 
     When the PKCS#12 file does not exist: with DEBUG on, a development key is made on
     first use (so `make run` works on a fresh machine); with DEBUG off, signing fails
     with a message saying what to configure, and the certificate stays pending.
     """
+    global _loaded
     path = Path(settings.SIGNING_PKCS12_PATH)
     if not path.exists():
         if not settings.DEBUG:
@@ -137,15 +150,24 @@ def load_signer() -> signers.SimpleSigner:
         # Another process may make it at the same moment: then we use theirs.
         with contextlib.suppress(FileExistsError):
             create_development_key(path)
-    try:
-        signer = signers.SimpleSigner.load_pkcs12_data(
-            path.read_bytes(), other_certs=[], passphrase=_passphrase()
-        )
-    except ValueError as e:
-        raise ImproperlyConfigured(
-            f"Cannot read the signing key at {path}: wrong SIGNING_PKCS12_PASSPHRASE, "
-            "or not a PKCS#12 file."
-        ) from e
+    stat = path.stat()
+    passphrase = _passphrase()
+    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, passphrase)
+    loaded = _loaded  # one read: another thread may replace it meanwhile
+    if loaded is not None and loaded[0] == key:
+        signer = loaded[1]
+    else:
+        try:
+            signer = signers.SimpleSigner.load_pkcs12_data(
+                path.read_bytes(), other_certs=[], passphrase=passphrase
+            )
+        except ValueError as e:
+            raise ImproperlyConfigured(
+                f"Cannot read the signing key at {path}: wrong SIGNING_PKCS12_PASSPHRASE, "
+                "or not a PKCS#12 file."
+            ) from e
+        _loaded = (key, signer)
+    # Checked on every call, not only on loading: DEBUG decides, not the cache.
     if not settings.DEBUG and is_development_key(signer):
         # A certificate signed with a key anyone can make proves nothing.
         raise SigningKeyMissing(
@@ -155,8 +177,46 @@ def load_signer() -> signers.SimpleSigner:
     return signer
 
 
+def forget_signer() -> None:
+    """Drop the signer this process keeps (the next signature reads the file again)."""
+    global _loaded
+    _loaded = None
+
+
 def is_development_key(signer: signers.SimpleSigner) -> bool:
     return signer.signing_cert.subject.native.get("common_name") == DEVELOPMENT_COMMON_NAME
+
+
+# The space a signature takes in the PDF, worked out once per signer (see
+# `_signature_space`), with the signer it is for.
+_space: tuple[signers.Signer, int] | None = None
+
+
+def _signature_space(signer: signers.Signer) -> int:
+    """The bytes to reserve in the PDF for `signer`'s signature.
+
+    Left to itself, pyHanko works this out for every document by making a whole dummy
+    signature first, which is nearly half the time of signing. The size depends only on
+    the signer (its certificate, its key's algorithm) and on the attributes signed, the
+    same for every certificate, so it is worked out once per signer, the way pyHanko does
+    it (a dummy signature, in hex, plus its 50 % margin)."""
+    global _space
+    known = _space
+    if known is not None and known[0] is signer:
+        return known[1]
+    dummy = asyncio.run(
+        signer.async_sign(
+            hashes.Hash(hashes.SHA256()).finalize(),
+            "sha256",
+            dry_run=True,
+            use_pades=True,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(UTC)),
+        )
+    )
+    size = len(dummy.dump()) * 2
+    size += 2 * (size // 4)
+    _space = (signer, size)
+    return size
 
 
 def sign_pdf(pdf: bytes, *, signer: signers.Signer, reason: str, location: str) -> bytes:
@@ -169,4 +229,6 @@ def sign_pdf(pdf: bytes, *, signer: signers.Signer, reason: str, location: str) 
         reason=reason,
         location=location,
     )
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return signers.sign_pdf(
+        writer, metadata, signer=signer, bytes_reserved=_signature_space(signer)
+    ).getvalue()

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from certificates import dossier, rendering
+from certificates import dossier, rendering, verification
 from certificates.models import Certificate, CertificateEvent, DossierFile, EventKind, Shipment
 from certificates.signing import load_signer, sign_pdf
 
@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 def certificate_issue_files(*, certificate_id: int) -> Certificate:
     """Everything the certify transition promises after its commit: the signed
-    certificate, then its export dossier. Stops at the first failure (recorded)."""
+    certificate, then its export dossier, in one go (`issue_pending`; the tasks do each in
+    a task of its own). Stops at the first failure (recorded)."""
     certificate_render(certificate_id=certificate_id)
     return dossier_render(certificate_id=certificate_id)
 
@@ -88,6 +89,8 @@ def _store_pdf(certificate: Certificate, data: bytes) -> Certificate:
             CertificateEvent.objects.create(
                 certificate=locked, kind=EventKind.RENDERED, at=now, detail=locked.pdf_sha256
             )
+            # The verification page shows the PDF's SHA-256 and compares uploads with it.
+            verification.forget(locked.verification_code)
     if stored_by_someone_else:
         try:
             storage.delete(name)
@@ -110,7 +113,7 @@ def _record_render_failure(certificate: Certificate, error: Exception) -> None:
     certificate.last_render_error = message
 
 
-# The export dossier: rendered after the certificate, by the same task.
+# The export dossier: rendered after the certificate, by a task of its own.
 
 
 def dossier_render(*, certificate_id: int) -> Certificate:

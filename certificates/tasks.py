@@ -1,11 +1,16 @@
 """Background work for certificates (django-tasks: at once by default, by `db_worker` in
-production): rendering and signing the PDF and the export dossier, rendering a
-shipment's papers (both `storing`), and telling the MSME and its exporters of a
-revocation. The services that promise this work (`issuing`, `shipments`, `revocation`)
-queue it through here after their commit."""
+production): rendering and signing the certificate's PDF, then, in a task of its own,
+its export dossier; rendering a shipment's papers (all three in `storing`); and telling
+the MSME and its exporters of a revocation. The services that promise this work
+(`issuing`, `shipments`, `revocation`) queue it through here after their commit.
+
+The certificate comes first and alone: its task renders, signs and stores the PDF (the
+certificate can be downloaded and verified from then on) and only then queues the export
+dossier, which is two thirds of the rendering work, so that the dossier never delays
+the certificate. Each task retries itself on failure where the backend can defer."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from certificates.models import Certificate, Shipment, Status
-from certificates.storing import certificate_issue_files, shipment_render
+from certificates.storing import certificate_render, dossier_render, shipment_render
 from curation.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -32,6 +37,15 @@ def certificate_render_enqueue(certificate_id: int, *, run_after=None) -> None:
     queued.enqueue(certificate_id)
 
 
+def dossier_render_enqueue(
+    certificate_id: int, *, attempt: int = 1, run_after: datetime | None = None
+) -> None:
+    queued = dossier_render_task
+    if run_after is not None:
+        queued = queued.using(run_after=run_after)
+    queued.enqueue(certificate_id, attempt)
+
+
 def shipment_render_enqueue(shipment_id: int, *, run_after=None) -> None:
     queued = shipment_render_task
     if run_after is not None:
@@ -41,7 +55,8 @@ def shipment_render_enqueue(shipment_id: int, *, run_after=None) -> None:
 
 @task()
 def certificate_render_task(certificate_id: int) -> str:
-    """Render, sign and store one certificate's PDF, then its export dossier.
+    """Render, sign and store one certificate's PDF; then queue its export dossier (its own
+    task, `dossier_render_task`).
 
     A failure is recorded on the certificate and does not raise: the certificate stays
     pending. When the backend can run a task later (the database backend can, the
@@ -50,7 +65,7 @@ def certificate_render_task(certificate_id: int) -> str:
     cannot defer, `manage.py issue_pending` renders what is still missing.
     """
     try:
-        certificate = certificate_issue_files(certificate_id=certificate_id)
+        certificate = certificate_render(certificate_id=certificate_id)
     except Exception:
         logger.exception("Rendering certificate %s failed", certificate_id)
         certificate = Certificate.objects.get(pk=certificate_id)
@@ -62,7 +77,48 @@ def certificate_render_task(certificate_id: int) -> str:
             )
             return "retrying"
         return "failed"
+    if not certificate.is_dossier_ready:
+        try:
+            dossier_render_enqueue(certificate_id)
+        except Exception:
+            # The certificate is stored whatever happens to its dossier; `issue_pending`
+            # renders a dossier nobody queued.
+            logger.exception("Could not queue the export dossier of certificate %s", certificate_id)
     return certificate.pdf_sha256
+
+
+@task()
+def dossier_render_task(certificate_id: int, attempt: int = 1) -> str:
+    """Render and store the export dossier of a certificate whose signed PDF is stored:
+    the specification sheet, the export checklist, then the ZIP of all three. Whatever is
+    stored already is kept, so a retry renders only what is missing.
+
+    A failure is recorded on the certificate (`last_render_error`, a `render_failed`
+    event) and does not raise. Where the backend can defer, the task queues itself again
+    with a growing delay, `attempt` counting its own tries (a certificate that needed
+    several tries leaves its dossier all of its own), up to CERTIFICATE_RENDER_ATTEMPTS;
+    after that, `manage.py issue_pending`.
+    """
+    try:
+        certificate = dossier_render(certificate_id=certificate_id)
+    except Exception:
+        logger.exception(
+            "Rendering the export dossier of certificate %s failed (attempt %s)",
+            certificate_id,
+            attempt,
+        )
+        backend = dossier_render_task.get_backend()
+        if attempt < settings.CERTIFICATE_RENDER_ATTEMPTS and backend.supports_defer:
+            dossier_render_enqueue(
+                certificate_id,
+                attempt=attempt + 1,
+                run_after=timezone.now() + render_retry_delay(attempt),
+            )
+            return "retrying"
+        return "failed"
+    if not certificate.is_dossier_ready:
+        return "waiting"  # for the signed certificate: its task queues the dossier again
+    return "stored"
 
 
 @task()

@@ -4,7 +4,9 @@ papers, sharing with exporters, recording shipments, and revocation.
 
 The verification page is public and says only what the certificate itself says (business,
 product, grade, markets, dates, number) plus its status and the SHA-256 of the issued
-PDF: never the MSME's documents, their numbers or its contact details.
+PDF: never the MSME's documents, their numbers or its contact details. It reads a lean
+record of the certificate, cached per code in the shared cache
+(`certificates.verification`).
 
 Every other page loads its object through `certificates.selectors` (404 for whoever may
 not see it), serves stored files only (nothing is rendered on a request), and changes
@@ -36,11 +38,10 @@ from certificates.forms import (
     ShipmentForm,
     filled_rows,
 )
-from certificates.models import Certificate, DossierFile, ProductShare, Verdict
+from certificates.models import DossierFile, ProductShare, Verdict
 from certificates.permissions import can_record_shipment, can_revoke_certificate
 from certificates.ratelimit import over_limit
 from certificates.selectors import (
-    get_certificate_by_code,
     get_certificate_for_user,
     get_shipment_for_user,
     latest_certificates,
@@ -49,6 +50,7 @@ from certificates.selectors import (
 from certificates.sharing import certificate_usable_problems, product_share, product_share_stop
 from certificates.shipments import shipment_create
 from certificates.templatetags.certificate_tags import verdict_class
+from certificates.verification import VerifiedCertificate, verified_certificate
 from curation.permissions import can_view_application
 from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
@@ -73,7 +75,7 @@ def _language(request) -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def public_data(certificate: Certificate, verdict: Verdict) -> dict:
+def public_data(certificate: VerifiedCertificate, verdict: Verdict) -> dict:
     """What anyone holding the verification code may know of the certificate."""
     data = {
         "status": verdict.value,
@@ -95,7 +97,7 @@ def public_data(certificate: Certificate, verdict: Verdict) -> dict:
     if verdict == Verdict.REVOKED:
         data["revoked_on"] = timezone.localdate(certificate.revoked_at).isoformat()
         data["revocation_reason"] = certificate.revocation_reason
-    if certificate.superseded_by_id:
+    if certificate.superseded_by:
         data["superseded_by"] = {
             "number": certificate.superseded_by.number,
             "verification_url": certificate.superseded_by.verification_url,
@@ -103,7 +105,7 @@ def public_data(certificate: Certificate, verdict: Verdict) -> dict:
     return data
 
 
-def _check_upload(request, certificate: Certificate) -> dict:
+def _check_upload(request, certificate: VerifiedCertificate) -> dict:
     """Compare an uploaded file with the issued PDF by SHA-256."""
     limit = settings.VERIFY_UPLOAD_MAX_BYTES
     too_large = {
@@ -139,7 +141,10 @@ def _check_upload(request, certificate: Certificate) -> dict:
 
 
 @csrf_exempt  # Comparing a file changes nothing, and a script may POST one as well.
-@never_cache  # A revocation must show on the very next request.
+# Never cached by browsers or proxies: a revocation must show on the very next request.
+# The record shown is cached on the server, and refreshed on every change
+# (`certificates.verification`).
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request, code):
     language = _language(request)
@@ -162,7 +167,7 @@ def _verify(request, code, language):
         response["Retry-After"] = "60"
         return response
 
-    certificate = get_certificate_by_code(code)
+    certificate = verified_certificate(code)
     if certificate is None:
         if wants_json:
             return JsonResponse({"status": Verdict.UNKNOWN.value}, status=404)

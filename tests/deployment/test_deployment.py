@@ -58,7 +58,7 @@ def logged(service, request_id: str) -> list[dict]:
 def queue_drained(deployment) -> bool:
     return not [
         task
-        for suffix in ("certificate_render_task", "send_notification_emails")
+        for suffix in ("certificate_render_task", "dossier_render_task", "send_notification_emails")
         for task in deployment.tasks(suffix)
         if task["status"] in ("READY", "RUNNING")
     ]
