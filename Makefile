@@ -66,8 +66,22 @@ check: install-dev ## Django system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install-dev ## Time certificate rendering, signing, issuance and download on this machine
-	$(PY) -m benchmarks.certificates
+# More for `make bench`, e.g. CERT_BENCH_ARGS=--quick (small sizes, a minute) or
+# CERT_BENCH_ARGS='--renders 2000 --cache-url redis://127.0.0.1:6379/9'.
+CERT_BENCH_ARGS ?=
+
+bench: install-dev ## Certificates' speed and memory on this machine, each figure beside its goal
+	$(PY) -m benchmarks.certificates $(CERT_BENCH_ARGS)
+
+# A database to connect to for creating the benchmark's own (siap_bench_1k, siap_bench_100k,
+# kept and reused); BENCH_ARGS passes more, e.g. BENCH_ARGS='--reseed' or '--requests 50'.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+BENCH_ARGS ?=
+
+bench-scale: install-dev ## Time every list page at 1,000 and 100,000 applications (PostgreSQL, $(BENCH_PG_URL))
+	$(PY) -m benchmarks.scale --pg-url $(BENCH_PG_URL) $(BENCH_ARGS)
+
+.PHONY: bench-scale
 
 tasks: install ## Show the task queue: tasks per status, the oldest waiting, stuck and failed ones
 	$(PY) manage.py task_queue
