@@ -167,6 +167,14 @@ class ScoringRound(models.Model):
     def __str__(self):
         return f"{self.application} · {_('round')} {self.number}"
 
+    def sheets(self) -> list["Scoresheet"]:
+        """Every scoresheet of the round, each with its curator and scores: those loaded
+        with the round when a page prefetched them (`rounds__scoresheets`), else read now."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("scoresheets")
+        if prefetched is None:
+            prefetched = self.scoresheets.select_related("curator").prefetch_related("scores")
+        return sorted(prefetched, key=lambda sheet: sheet.pk)
+
 
 class Scoresheet(models.Model):
     class Recommendation(models.TextChoices):

@@ -7,6 +7,7 @@ conditions as sentences (empty when the transition may go ahead). The workflow u
 them as the conditions of its transitions (`curation.models`, `curation.checks`).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,6 +19,7 @@ from assessments.models import (
     PackagingItemResult,
     PackagingReview,
     Rubric,
+    Scoresheet,
     ScoringRound,
 )
 from assessments.scoring import Aggregate, aggregate
@@ -47,9 +49,10 @@ class AssessedApplication(Protocol):
     def current_round(self) -> ScoringRound | None: ...
     @property
     def current_packaging_review(self) -> PackagingReview | None: ...
-    # Related managers of the workflow's models (assignments) and of the markets.
+    # Who curates the application now (the workflow's curator assignments, each with its
+    # `curator` loaded), and the related manager of the markets.
     @property
-    def assignments(self) -> Any: ...
+    def current_assignments(self) -> Sequence[Any]: ...
     @property
     def target_markets(self) -> Any: ...
 
@@ -59,37 +62,41 @@ def curation_result(application: AssessedApplication) -> Aggregate | None:
     current = application.current_round
     if current is None:
         return None
-    # Only the curators assigned now count: a curator removed by a reassignment takes
-    # their already submitted scores out of the round with them.
-    sheets = list(
-        current.scoresheets.filter(
-            submitted_at__isnull=False,
-            curator__curator_assignments__application=application.pk,
-        ).prefetch_related("scores")
-    )
-    if not sheets:
+    return _aggregate_round(application, current.sheets())
+
+
+def counted_sheets(
+    application: AssessedApplication, sheets: Sequence[Scoresheet]
+) -> list[Scoresheet]:
+    """Those of `sheets` that count towards the curation result: the submitted ones of
+    the curators assigned now (a curator removed by a reassignment takes their already
+    submitted scores out of the round with them)."""
+    assigned = {a.curator_id for a in application.current_assignments}
+    return [s for s in sheets if s.is_submitted and s.curator_id in assigned]
+
+
+def _aggregate_round(
+    application: AssessedApplication, sheets: list[Scoresheet]
+) -> Aggregate | None:
+    counted = counted_sheets(application, sheets)
+    if not counted:
         return None
-    return aggregate(application.rubric, sheets, is_food=application.is_food)
+    return aggregate(application.rubric, counted, is_food=application.is_food)
 
 
 def pass_curation_problems(application: AssessedApplication) -> list[str]:
     current = application.current_round
     if current is None:
         return [_("No scoring round is open.")]
-    submitted = set(
-        current.scoresheets.filter(submitted_at__isnull=False).values_list("curator_id", flat=True)
-    )
-    waiting = [
-        a.curator
-        for a in application.assignments.select_related("curator")
-        if a.curator_id not in submitted
-    ]
+    sheets = current.sheets()
+    submitted = {sheet.curator_id for sheet in sheets if sheet.is_submitted}
+    waiting = [a.curator for a in application.current_assignments if a.curator_id not in submitted]
     if waiting:
         return [
             _("Waiting for the scores of: %(curators)s.")
             % {"curators": ", ".join(u.get_full_name() or u.get_username() for u in waiting)}
         ]
-    result = curation_result(application)
+    result = _aggregate_round(application, sheets)
     # Every assigned curator submitted, so the round has scoresheets to aggregate.
     assert result is not None
     problems = []
@@ -98,13 +105,12 @@ def pass_curation_problems(application: AssessedApplication) -> list[str]:
             _("The weighted score %(total)s is below the pass mark %(pass_mark)s.")
             % {"total": result.total, "pass_mark": result.pass_mark}
         )
-    labels = {c.key: c.label for c in application.rubric.criteria.all()}
     for criterion in result.criteria:
         if criterion.gate_failed:
             problems.append(
                 _("%(criterion)s scores %(mean)s, below its minimum of %(floor)s.")
                 % {
-                    "criterion": labels[criterion.key],
+                    "criterion": criterion.label,
                     "mean": criterion.mean,
                     "floor": criterion.floor,
                 }
@@ -116,7 +122,7 @@ def packaging_items(application: AssessedApplication) -> list[ChecklistItem]:
     """The checklist items that apply to this product and its target markets."""
     return application.packaging_checklist.items_for(
         is_food=application.is_food,
-        market_keys=application.target_markets.values_list("key", flat=True),
+        market_keys=[market.key for market in application.target_markets.all()],
     )
 
 

@@ -42,9 +42,10 @@ class Aggregate:
         return self.total >= self.pass_mark and not self.failed_gates
 
 
-def aggregate(rubric, scoresheets, *, is_food: bool) -> Aggregate:
-    """Aggregate submitted scoresheets (each with `scores` prefetched) under `rubric`."""
-    criteria = list(rubric.criteria.all())
+def aggregate(rubric, scoresheets, *, is_food: bool, criteria=None) -> Aggregate:
+    """Aggregate submitted scoresheets (each with `scores` prefetched) under `rubric`,
+    whose `criteria` (in their order) a caller that read them already may pass."""
+    criteria = list(rubric.criteria.all() if criteria is None else criteria)
     by_criterion: dict[int, list] = {c.pk: [] for c in criteria}
     for sheet in scoresheets:
         for score in sheet.scores.all():

@@ -1,5 +1,6 @@
 """Reading an application's assessments: a curator's own scoresheet, the scoresheets that
-count, the running total, the packaging evidence and the closing packaging review.
+count, the curation result in one read, the running total, the packaging evidence and the
+closing packaging review.
 
 What of the curators' scoring each person may see (blind review) reads who is assigned,
 which is the workflow's data: `curation.selectors.visible_curation_result`.
@@ -13,10 +14,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Subquery
 
-from assessments.models import Criterion, PackagingReview, Scoresheet
-from assessments.scoring import aggregate
+from assessments.models import Criterion, PackagingReview, Score, Scoresheet, ScoringRound
+from assessments.rules import counted_sheets
+from assessments.scoring import Aggregate, aggregate
 from products.models import Document
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ def own_scoresheet(user: _User, application: Application) -> Scoresheet | None:
     current = application.current_round
     if current is None:
         return None
-    return Scoresheet.objects.filter(round=current, curator=user).prefetch_related("scores").first()
+    return next((sheet for sheet in current.sheets() if sheet.curator_id == user.pk), None)
 
 
 def counted_scoresheets(application: Application) -> list[Scoresheet]:
@@ -41,14 +43,60 @@ def counted_scoresheets(application: Application) -> list[Scoresheet]:
     current = application.current_round
     if current is None:
         return []
-    return list(
-        current.scoresheets.filter(
-            submitted_at__isnull=False, curator__curator_assignments__application=application
-        )
-        .select_related("curator")
-        .prefetch_related("scores")
-        .order_by("submitted_at", "pk")
+    counted = counted_sheets(application, current.sheets())
+    return sorted(counted, key=lambda sheet: (sheet.submitted_at, sheet.pk))
+
+
+def curation_result_in_one_read(application: Application) -> Aggregate | None:
+    """`assessments.rules.curation_result` in one query, for a page that shows the result
+    and none of the scoresheets (the certification review): the scores of the current
+    round's submitted scoresheets, each with its scoresheet and criterion. Submitting a
+    scoresheet takes a score for every criterion of the rubric (`curation.stage_work`),
+    so those scores name every criterion; were one left unscored (the query counts the
+    rubric's criteria too), the rubric's criteria are read, and it still shows."""
+    current_number = (
+        ScoringRound.objects.filter(application=application.pk)
+        .order_by("-number")
+        .values("number")[:1]
     )
+    rubric_criteria = (
+        Criterion.objects.filter(rubric=application.rubric_id)
+        .order_by()
+        .values("rubric")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    scores = (
+        Score.objects.filter(
+            scoresheet__round__application=application.pk,
+            scoresheet__round__number=Subquery(current_number),
+            scoresheet__submitted_at__isnull=False,
+        )
+        .select_related("scoresheet", "criterion")
+        .annotate(rubric_criteria=Subquery(rubric_criteria))
+        .order_by("scoresheet", "criterion__position", "criterion")
+    )
+    sheets: dict[int, Scoresheet] = {}
+    sheet_scores: dict[int, list[Score]] = {}
+    criteria: dict[int, Criterion] = {}
+    expected = 0
+    for score in scores:
+        sheets.setdefault(score.scoresheet_id, score.scoresheet)
+        sheet_scores.setdefault(score.scoresheet_id, []).append(score)
+        criteria.setdefault(score.criterion_id, score.criterion)
+        expected = score.rubric_criteria
+    counted = counted_sheets(application, list(sheets.values()))
+    if not counted:
+        return None
+    scored = [
+        SimpleNamespace(scores=SimpleNamespace(all=lambda scores=sheet_scores[sheet.pk]: scores))
+        for sheet in counted
+    ]
+    if len(criteria) == expected:
+        in_order = sorted(criteria.values(), key=lambda c: (c.position, c.pk))
+    else:
+        in_order = list(application.rubric.criteria.all())
+    return aggregate(application.rubric, scored, is_food=application.is_food, criteria=in_order)
 
 
 @dataclass(frozen=True)
@@ -101,10 +149,7 @@ def evidence_documents(application: Application) -> QuerySet[Document]:
 
 
 def closing_packaging_review(application: Application) -> PackagingReview | None:
-    """The last closed packaging review (the one that approved or asked for changes)."""
-    return (
-        application.packaging_reviews.filter(closed_at__isnull=False)
-        .select_related("reviewer")
-        .order_by("-number")
-        .first()
-    )
+    """The last closed packaging review (the one that approved or asked for changes),
+    among the reviews the page loaded with the application (`packaging_reviews`)."""
+    closed = [r for r in application.packaging_reviews.all() if r.closed_at is not None]
+    return max(closed, key=lambda review: review.number, default=None)

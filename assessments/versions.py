@@ -17,6 +17,6 @@ def scoresheet_version(sheet: Scoresheet | None) -> str:
 def packaging_review_version(review: PackagingReview) -> str:
     """What a checklist page posts back: the review and a digest of its results, so a
     page made before another save (or before a new review opened) is recognised."""
-    rows = sorted(review.results.values_list("item_id", "result", "note"))
+    rows = sorted((r.item_id, r.result, r.note) for r in review.results.all())
     digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
     return f"{review.number}:{digest}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import rules
 
 from curation import permissions as application_perms
-from kernel.roles import Role
+from kernel.roles import Role, has_role
 from products.permissions import is_business_member, is_region_certifying_officer
 
 if TYPE_CHECKING:
@@ -41,9 +41,9 @@ def has_active_share(user: _AnyUser, certificate: Certificate) -> bool:
     return certificate.product.shares.active().filter(exporter=user).exists()
 
 
-is_shared_exporter = rules.is_group_member(Role.EXPORTER.value) & has_active_share
+is_shared_exporter = has_role(Role.EXPORTER) & has_active_share
 # (user, product): who starts and stops sharing a product.
-can_manage_product_shares = rules.is_group_member(Role.MSME.value) & is_business_member
+can_manage_product_shares = has_role(Role.MSME) & is_business_member
 
 can_revoke_certificate = is_certificate_region_officer
 # Whoever may see the application may see and download its certificate and dossier; so
@@ -51,7 +51,7 @@ can_revoke_certificate = is_certificate_region_officer
 can_view_certificate = can_view_certificate_application | is_shared_exporter
 # The business's MSME members share its certified products and record their shipments;
 # an exporter they share with records shipments too.
-can_share_certificate = rules.is_group_member(Role.MSME.value) & is_business_member
+can_share_certificate = has_role(Role.MSME) & is_business_member
 can_record_shipment = can_share_certificate | is_shared_exporter
 
 rules.add_perm("certificates.revoke_certificate_object", can_revoke_certificate)

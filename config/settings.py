@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every line logged for a request carries its id (curation/logs.py).
     "curation.logs.RequestIdMiddleware",
+    # Who the user is and who curates an application, read once per request and shared
+    # by every permission check of the page (kernel/request_cache.py).
+    "kernel.request_cache.RequestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -162,9 +162,14 @@ def application_reassign_curators(
     return locked
 
 
-def assignment_version(application: Application) -> int:
+def assignment_version(
+    application: Application, history: Sequence[CuratorAssignmentChange] | None = None
+) -> int:
     """A number that changes whenever the application's curators change: what a page
-    showing them posts back, so a stale page cannot act on curators it never saw."""
+    showing them posts back, so a stale page cannot act on curators it never saw. (A page
+    that shows the whole `history` already passes it.)"""
+    if history is not None:
+        return max((change.pk for change in history), default=0)
     latest = application.assignment_history.order_by("-pk").values_list("pk", flat=True).first()
     return latest or 0
 

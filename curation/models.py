@@ -29,10 +29,18 @@ def allowed_by(predicate):
     return permission
 
 
+# Where a service notes, on the locked application, the conditions it has just found met
+# in the current state, so that django-fsm's own check of the same conditions when the
+# transition method runs does not evaluate them a second time.
+MET_CONDITIONS = "_met_conditions"
+
+
 def unless(problems):
     """Adapt a problems function (application -> list of messages) to a django-fsm condition."""
 
     def condition(instance):
+        if (instance.state, problems) in getattr(instance, MET_CONDITIONS, ()):
+            return True
         return not problems(instance)
 
     condition.problems = problems
@@ -63,6 +71,20 @@ class Application(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
         verbose_name=_("product"),
+    )
+    # The region of the product's business, copied here: every regional office's list,
+    # queue and count filters on it, and on this table's own index it costs the same for
+    # a hundred applications as for a hundred thousand (through the product and the
+    # business it cost a scan of them). Set when the application is made (`save`) and
+    # kept equal to the business's when a business moves or a product changes business
+    # (`curation.signals`).
+    region = models.ForeignKey(
+        "products.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the first column of application_region_queue
+        verbose_name=_("region"),
     )
     state = FSMField(
         _("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True
@@ -124,10 +146,31 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 name="application_score_0_100",
             ),
         ]
-        indexes = [models.Index(fields=["state", "state_changed_at"], name="application_queue")]
+        indexes = [
+            # Each list's filter and order: a work queue (one state) by time in it, every
+            # list by time in the state, the open ones by time in the state (the
+            # coordinator's overview), the admin by creation (the default order).
+            models.Index(fields=["state", "state_changed_at"], name="application_queue"),
+            models.Index(fields=["state_changed_at", "id"], name="application_changed"),
+            models.Index(
+                fields=["state_changed_at", "id"],
+                condition=~models.Q(state__in=FINAL_STATES),
+                name="application_open_changed",
+            ),
+            models.Index(fields=["created_at", "id"], name="application_created"),
+            # A region's applications, and its work queues (one state) by time in it.
+            models.Index(
+                fields=["region", "state", "state_changed_at"], name="application_region_queue"
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.product}"
+
+    def save(self, *args, **kwargs):
+        if self.region_id is None:
+            self.region_id = self.product.business.region_id
+        super().save(*args, **kwargs)
 
     @property
     def business(self):
@@ -139,11 +182,24 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def current_round(self):
-        return self.rounds.order_by("-number").first()
+        return self._latest("rounds")
 
     @property
     def current_packaging_review(self):
-        return self.packaging_reviews.order_by("-number").first()
+        return self._latest("packaging_reviews")
+
+    def _latest(self, relation):
+        # The rows a page prefetched (`curation.views.workspaces`), else the database
+        # (as for the instance a transition locks).
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get(relation)
+        if prefetched is not None:
+            return max(prefetched, key=lambda row: row.number, default=None)
+        return getattr(self, relation).order_by("-number").first()
+
+    @property
+    def current_assignments(self):
+        """Who curates it now, the lead first: `perms.curator_assignments`."""
+        return perms.curator_assignments(self)
 
     # The transitions. Each one checks and changes this row only; its permission and
     # conditions are the single source for the UI, the API and the services.
@@ -284,6 +340,8 @@ class CuratorAssignment(models.Model):
                 name="assignment_one_lead",
             ),
         ]
+        # A curator's applications (what they see, their queue), from the index alone.
+        indexes = [models.Index(fields=["curator", "application"], name="assignment_curator")]
 
     def __str__(self):
         return f"{self.curator} → {self.application}" + (" (lead)" if self.is_lead else "")
@@ -439,6 +497,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The notification list: a user's notices, the newest first.
+            models.Index(fields=["recipient", "created_at"], name="notification_list"),
         ]
 
     def __str__(self):

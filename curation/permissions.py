@@ -6,16 +6,22 @@ nobody acts on a product of a business they belong to, and the certifying office
 never one of the application's curators. Membership of the business and the staff of
 its region are `products.permissions`; the packaging review's are
 `assessments.permissions`.
+
+What they read of people (roles, memberships, regions) and of the application (its
+curators, `curator_assignments`) is read once per request and shared by every check of
+the page (`kernel.request_cache`); the application's state never is, and a transition
+checks again on the application it locked, whose curators it reads afresh.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import rules
 
 from assessments.permissions import can_review_packaging
-from kernel.roles import Role
+from kernel import request_cache
+from kernel.roles import Role, has_role
 from kernel.states import State
 from products.permissions import (
     is_business_member,
@@ -29,26 +35,37 @@ if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
     from django.contrib.auth.models import _AnyUser
 
-    from curation.models import Application
+    from curation.models import Application, CuratorAssignment
 
 
-def _role(role: Role) -> rules.Predicate:
-    # rules annotates is_group_member as a plain callable; it returns a Predicate.
-    return cast(rules.Predicate, rules.is_group_member(role.value))
+request_cache.forget_when_deleted("curation.CuratorAssignment")
+
+
+def curator_assignments(application: Application) -> list[CuratorAssignment]:
+    """Who curates `application` now, the lead first, each with the curator loaded: read
+    once per request for this instance of the application (a locked copy reads its own)."""
+
+    def load() -> list[CuratorAssignment]:
+        prefetched = getattr(application, "_prefetched_objects_cache", {}).get("assignments")
+        if prefetched is not None:
+            return sorted(prefetched, key=lambda a: (not a.is_lead, a.pk))
+        return list(application.assignments.select_related("curator").order_by("-is_lead", "pk"))
+
+    return request_cache.memoized_for(application, "curator_assignments", load)
 
 
 @rules.predicate
 def is_assigned_curator(user: _AnyUser, application: Application) -> bool:
     if not user.is_authenticated:
         return False
-    return application.assignments.filter(curator=user).exists()
+    return any(a.curator_id == user.pk for a in curator_assignments(application))
 
 
 @rules.predicate
 def is_lead_curator(user: _AnyUser, application: Application) -> bool:
     if not user.is_authenticated:
         return False
-    return application.assignments.filter(curator=user, is_lead=True).exists()
+    return any(a.curator_id == user.pk and a.is_lead for a in curator_assignments(application))
 
 
 def _in_state(*states: State) -> rules.Predicate:
@@ -59,9 +76,9 @@ def _in_state(*states: State) -> rules.Predicate:
     return predicate
 
 
-is_msme_member = _role(Role.MSME) & is_business_member
-is_acting_curator = _role(Role.CURATOR) & is_assigned_curator & ~is_business_member
-is_acting_lead_curator = _role(Role.CURATOR) & is_lead_curator & ~is_business_member
+is_msme_member = has_role(Role.MSME) & is_business_member
+is_acting_curator = has_role(Role.CURATOR) & is_assigned_curator & ~is_business_member
+is_acting_lead_curator = has_role(Role.CURATOR) & is_lead_curator & ~is_business_member
 
 can_submit = is_msme_member
 can_withdraw = is_msme_member

@@ -9,26 +9,43 @@ visible to them) read through here too: `products_of`, `get_document_for_user`.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from assessments.rules import curation_result
-from curation.models import Application, Notification
+from curation.models import Application, CuratorAssignment, Notification
 from curation.permissions import is_assigned_curator
+from kernel import (
+    lookups,  # noqa: F401 (registers the any_of lookup)
+    request_cache,
+)
 from kernel.roles import Role, user_roles
 from kernel.states import State
 from products.models import Document, Product, Region
-from products.permissions import is_business_member, member_businesses
+from products.permissions import (
+    is_business_member,
+    member_business_roles,
+    member_businesses,
+    staff_region_ids,
+)
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
     from django.contrib.auth.models import _AnyUser, _User
 
     from assessments.scoring import Aggregate
+
+# What a list row shows (product, business, region); a page about one application reads
+# it with everything else (`get_application_for_user`).
+LISTED = ("product__business__region",)
 
 REGIONAL_ROLES = (
     Role.COORDINATOR,
@@ -37,38 +54,141 @@ REGIONAL_ROLES = (
     Role.REGIONAL_ADMIN,
 )
 
-# An attribute of the user object that keeps what was read for this request (the user
-# is loaded once per request), so a page asks the database once.
-_REGIONS_CACHE = "_siap_regions"
+
+@dataclass(frozen=True)
+class _Scope:
+    """Why `user` sees an application, read before the applications are (small lists,
+    once per request): the businesses they are a member of, the regions they work for
+    as regional staff, and whether they curate."""
+
+    user: _AnyUser
+    businesses: list[int]
+    regions: list[int]
+    curates: bool
+
+    def conditions(self, *, listing: bool) -> list[Q]:
+        """One condition per way of seeing an application, each over the application's
+        own row or its product (a many-to-one join, so no row twice) and each one an
+        index serves: the region is the application's copy of its business's
+        (`Application.region`). For a list (`listing`) a curator's applications are
+        their ids, read first (`curated_application_ids`): the planner then fetches
+        those few rows rather than walking every application in the list's order to
+        find them; one application is checked against the assignments directly."""
+        conditions = []
+        if self.businesses:
+            conditions.append(Q(product__business_id__in=self.businesses))
+        if self.regions:
+            conditions.append(Q(region_id__in=self.regions))
+        if self.curates:
+            if listing:
+                conditions.append(Q(pk__any_of=curated_application_ids(self.user)))
+            else:
+                assigned = CuratorAssignment.objects.filter(curator_id=self.user.pk)
+                conditions.append(Q(pk__in=assigned.values("application_id")))
+        return conditions
 
 
-def staff_region_ids(user: _User) -> list[int]:
-    regions: list[int] | None = getattr(user, _REGIONS_CACHE, None)
-    if regions is None:
-        regions = list(Region.objects.filter(staff__user=user).values_list("pk", flat=True))
-        setattr(user, _REGIONS_CACHE, regions)
-    return regions
+def _scope(user: _AnyUser) -> _Scope:
+    """Read once per request (`member_business_roles`, `user_roles`, `staff_region_ids`)."""
+    roles = user_roles(user)
+    return _Scope(
+        user=user,
+        businesses=sorted(member_business_roles(user)),
+        regions=sorted(staff_region_ids(user)) if roles & set(REGIONAL_ROLES) else [],
+        curates=Role.CURATOR in roles,
+    )
+
+
+def curated_application_ids(user: _AnyUser) -> list[int]:
+    """The applications `user` is assigned to curate (now), read once per request."""
+    return request_cache.memoized(
+        ("curated_applications", user.pk),
+        lambda: list(
+            CuratorAssignment.objects.filter(curator_id=user.pk)
+            .order_by("application_id")
+            .values_list("application_id", flat=True)
+        ),
+    )
 
 
 def applications_visible_to(user: _AnyUser) -> QuerySet[Application]:
+    """The applications of the user's businesses, those of their regions if they hold a
+    regional role, and those they curate.
+
+    Who the user is is read first (`_Scope`), so the query filters applications by
+    values an index serves; the planner never joins every application to the
+    memberships, businesses and assignments to find the user's. With one way of seeing
+    (most users), that one condition; with more, the union of one such query per way,
+    so that each stays indexed (an OR across tables would not be)."""
     if not user.is_authenticated:
         return Application.objects.none()
-    roles = user_roles(user)
-    visible = Q(product__business__memberships__user=user)
-    if roles & set(REGIONAL_ROLES):
-        visible |= Q(product__business__region__in=staff_region_ids(user))
-    if Role.CURATOR in roles:
-        visible |= Q(assignments__curator=user)
-    # A filter over a to-many join repeats rows: select the ids first.
-    ids = Application.objects.filter(visible).values("pk")
-    return Application.objects.filter(pk__in=ids).with_related()
+    conditions = _scope(user).conditions(listing=True)
+    if not conditions:
+        return Application.objects.none()
+    if len(conditions) == 1:
+        visible = Application.objects.filter(conditions[0])
+    else:
+        first, *others = (
+            Application.objects.filter(condition).order_by().values("pk")
+            for condition in conditions
+        )
+        visible = Application.objects.filter(pk__in=first.union(*others, all=True))
+    return visible.select_related(*LISTED)
 
 
 def get_application_for_user(user: _AnyUser, pk: int | str) -> Application:
+    """One application, for whoever may see it; 404 for anyone else. The conditions of
+    `applications_visible_to` in one OR: the primary key finds the row, and they only
+    check it."""
+    conditions = _scope(user).conditions(listing=False) if user.is_authenticated else []
+    if not conditions:
+        raise Http404
+    visible = Application.objects.filter(reduce(operator.or_, conditions))
     try:
-        return applications_visible_to(user).get(pk=pk)
+        return visible.with_related().get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def visible_among(user: _AnyUser, ids: Iterable[int]) -> set[int]:
+    """Which of these applications (a page's few) `user` may see: the conditions of
+    `get_application_for_user`, checked on those rows only."""
+    ids = set(ids)
+    conditions = _scope(user).conditions(listing=False) if user.is_authenticated and ids else []
+    if not conditions:
+        return set()
+    visible = Application.objects.filter(pk__in=ids).filter(reduce(operator.or_, conditions))
+    return set(visible.order_by().values_list("pk", flat=True))
+
+
+def region_choices(user: _AnyUser) -> QuerySet[Region]:
+    """The regions the applications visible to `user` come from, by code: the choices of
+    the lists' region filter. Found from who the user is rather than from every
+    application they see (a regional office sees thousands): those of their staff
+    regions that have an application, and the regions of the applications of their
+    businesses and of those they curate."""
+    if not user.is_authenticated:
+        return Region.objects.none()
+    scope = _scope(user)
+    found: list[Q] = []
+    if scope.regions:
+        found.append(
+            Q(pk__in=scope.regions) & Q(Exists(Application.objects.filter(region=OuterRef("pk"))))
+        )
+    if scope.businesses:
+        of_businesses = Application.objects.filter(product__business_id__in=scope.businesses)
+        found.append(Q(pk__in=of_businesses.values("region")))
+    if scope.curates:
+        # The region of each assigned application, looked up one by one (a few hundred
+        # index probes), which the planner cannot turn into a scan of every region's.
+        region = Application.objects.filter(pk=OuterRef("application_id")).values("region")
+        curated = CuratorAssignment.objects.filter(curator_id=user.pk).annotate(
+            region=Subquery(region.order_by()[:1])
+        )
+        found.append(Q(pk__in=curated.values("region")))
+    if not found:
+        return Region.objects.none()
+    return Region.objects.filter(reduce(operator.or_, found)).order_by("code")
 
 
 def curators_offered(application: Application) -> QuerySet[_User]:
@@ -91,10 +211,6 @@ def unread_notification_count(user: _User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def state_counts(queryset: QuerySet[Application]) -> dict[str, int]:
-    return dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
-
-
 def work_queues(user: _User) -> list[tuple[Role, QuerySet[Application]]]:
     """The lists waiting for this user's action, by role: (role, queryset)."""
     roles = user_roles(user)
@@ -103,9 +219,12 @@ def work_queues(user: _User) -> list[tuple[Role, QuerySet[Application]]]:
     if Role.COORDINATOR in roles:
         queues.append((Role.COORDINATOR, mine.filter(state=State.SUBMITTED)))
     if Role.CURATOR in roles:
-        queues.append(
-            (Role.CURATOR, mine.filter(state=State.IN_CURATION, assignments__curator=user))
+        # Those they curate, all among the applications they see (`mine`): the same
+        # ids once, not a second time beside them, which the planner would misjudge.
+        curating = Application.objects.filter(
+            pk__any_of=curated_application_ids(user), state=State.IN_CURATION
         )
+        queues.append((Role.CURATOR, curating.select_related(*LISTED)))
     if Role.PACKAGING_REVIEWER in roles:
         queues.append((Role.PACKAGING_REVIEWER, mine.filter(state=State.PACKAGING_REVIEW)))
     if Role.CERTIFYING_OFFICER in roles:
@@ -131,9 +250,9 @@ def visible_curation_result(user: _AnyUser, application: Application) -> Aggrega
     if is_business_member(user, application):
         return curation_result(application) if current.closed_at is not None else None
     if is_assigned_curator(user, application):
-        own_submitted = current.scoresheets.filter(
-            curator=user, submitted_at__isnull=False
-        ).exists()
+        own_submitted = any(
+            sheet.curator_id == user.pk and sheet.is_submitted for sheet in current.sheets()
+        )
         if not own_submitted:
             return None
     return curation_result(application)

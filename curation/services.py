@@ -26,7 +26,13 @@ from django_fsm import ConcurrentTransition
 from assessments.models import PackagingChecklist, PackagingReview, Rubric, ScoringRound
 from assessments.rules import curation_result
 from curation.assignments import curator_problems, record_assignment_changes
-from curation.models import Application, CuratorAssignment, RevisionRequest, TransitionLog
+from curation.models import (
+    MET_CONDITIONS,
+    Application,
+    CuratorAssignment,
+    RevisionRequest,
+    TransitionLog,
+)
 from curation.notifications import notify
 from curation.signals import application_certified
 from curation.snapshots import product_snapshot, snapshot_changes
@@ -60,6 +66,13 @@ def transition_problems(*, user: _User, application: Application, name: str) -> 
     for condition in transition.conditions:
         problems += condition.problems(application)
     return problems
+
+
+def _note_conditions_met(application: Application, name: str) -> None:
+    """Tell django-fsm that `name`'s conditions were just checked on this locked row."""
+    transition = _transition_meta(name).get_transition(application.state)
+    met = {(application.state, condition.problems) for condition in transition.conditions}
+    setattr(application, MET_CONDITIONS, met)
 
 
 def available_transitions(*, user: _User, application: Application) -> list[str]:
@@ -121,6 +134,7 @@ def _run(
                 problems = validate(locked)
             if problems:
                 raise WorkflowError(problems)
+            _note_conditions_met(locked, name)
             role = spec.role_of(locked, by)
             source = locked.state
             getattr(locked, name)(**(transition_kwargs(locked) if transition_kwargs else {}))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import rules
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel import request_cache
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import _AnyUser
-
-# An attribute of the user object that keeps the roles read for this request (the user is
-# loaded once per request), so a page asks the database once.
-_ROLES_CACHE = "_siap_roles"
 
 
 class Role(models.TextChoices):
@@ -35,11 +34,22 @@ STAFF_ROLES = (
 
 
 def user_roles(user: _AnyUser) -> set[str]:
-    """The user's role names, read once per request."""
+    """The user's role names, read once per request (`kernel.request_cache`)."""
     if not user.is_authenticated:
         return set()
-    roles: set[str] | None = getattr(user, _ROLES_CACHE, None)
-    if roles is None:
-        roles = set(user.groups.values_list("name", flat=True))
-        setattr(user, _ROLES_CACHE, roles)
-    return roles
+    roles = request_cache.memoized(
+        ("roles", user.pk), lambda: frozenset(user.groups.values_list("name", flat=True))
+    )
+    return set(roles)
+
+
+def has_role(role: Role) -> rules.Predicate:
+    """The `rules` predicate "holds `role`", reading `user_roles` (so the permission
+    checks of a page share one read of the groups). Use it instead of
+    `rules.is_group_member`, which keeps the groups on the user object."""
+
+    @rules.predicate(name=f"has_role_{role.value}")
+    def predicate(user: _AnyUser) -> bool:
+        return role.value in user_roles(user)
+
+    return predicate

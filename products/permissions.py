@@ -5,21 +5,34 @@ one: a product, a document, an invitation, or whatever is about one product (an
 application, a certificate, a share) through its `product`. The workflow and the
 certificates build their predicates on these, so "a member of this business" and "staff
 of its region" are written once.
+
+They read the user's memberships and regions once per request (`member_business_roles`,
+`staff_region_ids`, through `kernel.request_cache`), so a page that checks ten
+permissions asks the database once for each; outside a request each check reads them
+afresh.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.db.models import QuerySet
 
-from kernel.roles import Role
+from kernel import request_cache
+from kernel.roles import Role, has_role
 from products.models import Business, BusinessInvitation, Document, Membership, Product, Region
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
     from django.contrib.auth.models import _AnyUser
+
+
+# Deleting a membership, or a document or document type (`products.rules`), in a request
+# drops what the request read.
+request_cache.forget_when_deleted(
+    "products.Membership", "products.Document", "products.DocumentType"
+)
 
 
 def business_of(obj: Any) -> Business:
@@ -38,18 +51,45 @@ def member_businesses(user: _AnyUser) -> QuerySet[Business]:
     return Business.objects.filter(memberships__user=user)
 
 
+def business_id_of(obj: Any) -> int:
+    """The id of the business `obj` belongs to (without loading the business)."""
+    if isinstance(obj, Business):
+        return obj.pk
+    if isinstance(obj, Product | Document | BusinessInvitation | Membership):
+        return obj.business_id
+    return obj.product.business_id
+
+
+def member_business_roles(user: _AnyUser) -> dict[int, str]:
+    """The businesses `user` is a member of, by id, each with their role in it; read once
+    per request."""
+    if not user.is_authenticated:
+        return {}
+    return request_cache.memoized(
+        ("memberships", user.pk),
+        lambda: dict(Membership.objects.filter(user=user).values_list("business_id", "role")),
+    )
+
+
+def staff_region_ids(user: _AnyUser) -> list[int]:
+    """The regions whose businesses `user` works for as staff (`Profile.regions`); read
+    once per request."""
+    if not user.is_authenticated:
+        return []
+    return request_cache.memoized(
+        ("regions", user.pk),
+        lambda: list(Region.objects.filter(staff__user=user).values_list("pk", flat=True)),
+    )
+
+
 @rules.predicate
 def is_business_member(user: _AnyUser, obj: Any) -> bool:
-    if not user.is_authenticated:
-        return False
-    return business_of(obj).memberships.filter(user=user).exists()
+    return business_id_of(obj) in member_business_roles(user)
 
 
 @rules.predicate
 def is_business_owner(user: _AnyUser, obj: Any) -> bool:
-    if not user.is_authenticated:
-        return False
-    return business_of(obj).memberships.filter(user=user, role=Membership.Role.OWNER).exists()
+    return member_business_roles(user).get(business_id_of(obj)) == Membership.Role.OWNER
 
 
 @rules.predicate
@@ -57,20 +97,15 @@ def works_in_business_region(user: _AnyUser, obj: Any) -> bool:
     """Staff whose office covers the business's region (`Profile.regions`)."""
     if not user.is_authenticated:
         return False
-    return Region.objects.filter(pk=business_of(obj).region_id, staff__user=user).exists()
-
-
-def _role(role: Role) -> rules.Predicate:
-    # rules annotates is_group_member as a plain callable; it returns a Predicate.
-    return cast(rules.Predicate, rules.is_group_member(role.value))
+    return business_of(obj).region_id in staff_region_ids(user)
 
 
 # Staff act only on their own region's businesses, and never on a business they belong to.
-is_region_coordinator = _role(Role.COORDINATOR) & works_in_business_region & ~is_business_member
+is_region_coordinator = has_role(Role.COORDINATOR) & works_in_business_region & ~is_business_member
 is_region_packaging_reviewer = (
-    _role(Role.PACKAGING_REVIEWER) & works_in_business_region & ~is_business_member
+    has_role(Role.PACKAGING_REVIEWER) & works_in_business_region & ~is_business_member
 )
 is_region_certifying_officer = (
-    _role(Role.CERTIFYING_OFFICER) & works_in_business_region & ~is_business_member
+    has_role(Role.CERTIFYING_OFFICER) & works_in_business_region & ~is_business_member
 )
-is_regional_admin = _role(Role.REGIONAL_ADMIN) & works_in_business_region
+is_regional_admin = has_role(Role.REGIONAL_ADMIN) & works_in_business_region

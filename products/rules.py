@@ -8,6 +8,12 @@ once and needs no application to be asked.
 
 `next_url` is where a linked page leads back to once its form is saved (the application
 page, from an application's checklist).
+
+A page that asks a rule twice (the certification review shows the documents' problems,
+and the certify step's conditions ask them again) reads the document types once per
+request, and a product's documents once per request for that instance of the product
+(`product_documents`, which the certification review's own table of documents reads
+too; `kernel.request_cache`: a transition's locked application has its own).
 """
 
 from datetime import date
@@ -20,6 +26,7 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from kernel import request_cache
 from products.models import Business, Category, Document, DocumentType, Market, Product
 from products.validators import validate_nib, validate_npwp
 
@@ -108,7 +115,10 @@ def business_problems(business: Business, *, next_url: str = "") -> list[Problem
 def required_document_types(category: Category) -> list[list[DocumentType]]:
     """The documents a product of `category` needs: each entry lists the types that
     satisfy it (food needs a P-IRT or a BPOM MD, so that entry has two)."""
-    types = list(DocumentType.objects.exclude(required_for=DocumentType.RequiredFor.NONE))
+    types = request_cache.memoized(
+        "required_document_types",
+        lambda: list(DocumentType.objects.exclude(required_for=DocumentType.RequiredFor.NONE)),
+    )
     needed = []
     registration = []
     for doc_type in types:
@@ -124,17 +134,29 @@ def required_document_types(category: Category) -> list[list[DocumentType]]:
     return needed
 
 
+def product_documents(product: Product) -> list[Document]:
+    """The documents of `product` and the business-wide ones of its business, each with
+    its type: read once per request for this instance of the product, by the rules and
+    by a page that lists them (unordered: a page sorts them as it shows them)."""
+    return request_cache.memoized_for(
+        product,
+        "documents",
+        lambda: list(
+            Document.objects.filter(
+                Q(business=product.business, product__isnull=True) | Q(product=product)
+            ).select_related("kind")
+        ),
+    )
+
+
 def document_problems(
     product: Product, today: date | None = None, *, next_url: str = ""
 ) -> list[Problem]:
     """Missing, expired or wrongly numbered documents the product (and its business)
     must have."""
     today = today or timezone.localdate()
-    documents = Document.objects.filter(
-        Q(business=product.business, product__isnull=True) | Q(product=product)
-    ).select_related("kind")
     by_kind: dict[int, list[Document]] = {}
-    for document in documents:
+    for document in product_documents(product):
         by_kind.setdefault(document.kind_id, []).append(document)
 
     problems: list[Problem] = []

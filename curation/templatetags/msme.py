@@ -14,7 +14,8 @@ register = template.Library()
 @register.simple_tag
 def msme_application(application):
     """What the MSME section of an application page shows: the product's documents, the
-    open revision request, the packaging items that failed, and the packaging upload."""
+    open revision request, the packaging items that failed, and the packaging upload.
+    (The page loaded the packaging reviews with their results and items.)"""
     product = application.product
     context = {
         "product": product,
@@ -30,10 +31,9 @@ def msme_application(application):
     if application.state == State.PACKAGING_REVISION:
         review = application.current_packaging_review
         if review is not None:
-            context["packaging_failures"] = list(
-                review.results.filter(result="fail")
-                .select_related("item")
-                .order_by("item__position")
+            context["packaging_failures"] = sorted(
+                (r for r in review.results.all() if r.result == "fail"),
+                key=lambda r: r.item.position,
             )
         context["upload_form"] = DocumentForm(
             scope=DocumentType.Scope.PRODUCT,

@@ -25,21 +25,23 @@ from curation.permissions import can_reassign_curators
 from curation.selectors import (
     applications_visible_to,
     get_application_for_user,
+    region_choices,
     staff_region_ids,
-    state_counts,
     user_roles,
+    visible_among,
     visible_curation_result,
     work_queues,
 )
 from curation.timeline import timeline_for
 from curation.transitions import SPECS, stale_message
+from curation.views.workspaces import MARKETS, PACKAGING, SCORING, with_assessments
 from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
 from kernel.roles import Role
 from kernel.states import FINAL_STATES, State
 from products.models import Region
-from products.permissions import is_business_member
+from products.permissions import is_business_member, member_business_roles
 from products.selectors import expiring_documents
 
 
@@ -48,7 +50,8 @@ def home(request):
         return render(request, "curation/landing.html")
     user = request.user
     roles = user_roles(user)
-    if roles <= {Role.MSME} and not user.is_staff and not user.memberships.exists():
+    businesses = list(member_business_roles(user))
+    if roles <= {Role.MSME} and not user.is_staff and not businesses:
         # A new MSME account (or one without a business yet) registers its business, or
         # finds there the invitation that makes it a member of one.
         return redirect("products:business_new")
@@ -61,15 +64,12 @@ def home(request):
         ],
     }
     if Role.MSME in roles:
-        mine = visible.filter(product__business__memberships__user=user).order_by(
-            "-state_changed_at"
-        )
+        mine = visible.filter(product__business_id__in=businesses).order_by("-state_changed_at")
         context["my_applications"] = [
             (application, next_step_for_msme(application)) for application in mine[:20]
         ]
-        context["has_business"] = user.memberships.exists()
+        context["has_business"] = bool(businesses)
         context["expiring_documents"] = expiring_documents(user)[:10]
-    context["counts"] = state_counts(visible)
     return render(request, "curation/dashboard.html", context)
 
 
@@ -91,13 +91,13 @@ def next_step_for_msme(application) -> str:
 
 @login_required
 def application_list(request):
-    applications = applications_visible_to(request.user)
+    # ?queue=<role>: one of the dashboard's work queues, in full (each is a part of the
+    # applications the user sees); otherwise all of those.
+    queue = request.GET.get("queue", "")
+    queues = dict(work_queues(request.user))
+    applications = queues[queue] if queue in queues else applications_visible_to(request.user)
     # The regions the user's applications come from: the choices of the region filter.
-    regions = list(
-        Region.objects.filter(businesses__products__applications__in=applications.values("pk"))
-        .distinct()
-        .order_by("code")
-    )
+    regions = {r.code: r for r in region_choices(request.user)}
     query = request.GET.get("q", "").strip()
     if query:
         applications = applications.filter(
@@ -107,14 +107,9 @@ def application_list(request):
     if state in State.values:
         applications = applications.filter(state=state)
     region = request.GET.get("region", "")
-    if region in {r.code for r in regions}:
-        applications = applications.filter(product__business__region__code=region)
-    # ?queue=<role>: one of the dashboard's work queues, in full.
-    queue = request.GET.get("queue", "")
-    queues = dict(work_queues(request.user))
-    if queue in queues:
-        applications = applications.filter(pk__in=queues[queue].values("pk"))
-    page = paginate(request, applications.order_by("-state_changed_at", "-pk"))
+    if region in regions:
+        applications = applications.filter(region=regions[region])
+    page = paginate(request, applications.order_by("-state_changed_at", "-pk"), search=bool(query))
     return render(
         request,
         "curation/application_list.html",
@@ -124,7 +119,7 @@ def application_list(request):
             "state": state,
             "states": State.choices,
             "region": region,
-            "regions": regions,
+            "regions": list(regions.values()),
             "queue": queue,
             "queues": [(role, Role(role).label) for role in queues],
         },
@@ -133,7 +128,9 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk):
-    application = get_application_for_user(request.user, pk)
+    application = with_assessments(
+        get_application_for_user(request.user, pk), *SCORING, *PACKAGING, *MARKETS
+    )
     user = request.user
     offered = services.offered_transitions(user=user, application=application)
     member = is_business_member(user, application)
@@ -148,9 +145,7 @@ def application_detail(request, pk):
         "result": visible_curation_result(user, application),
         "next_step": next_step_for_msme(application) if member else None,
         "workspaces": [] if member else staff_workspaces(user, application),
-        "curators": []
-        if member
-        else list(application.assignments.select_related("curator").order_by("-is_lead", "pk")),
+        "curators": [] if member else perms.curator_assignments(application),
     }
     return render(request, "curation/application_detail.html", context)
 
@@ -239,13 +234,10 @@ def overview(request):
     overdue and a search. A fixed number of queries whatever the number of rows."""
     region_ids = staff_region_ids(request.user)
     regions = list(Region.objects.filter(pk__in=region_ids).order_by("code"))
-    applications = (
-        applications_visible_to(request.user)
-        .open()
-        .filter(product__business__region__in=region_ids)
+    applications = applications_visible_to(request.user).open().filter(region__in=region_ids)
+    if own := list(member_business_roles(request.user)):
         # A coordinator never handles their own business's application.
-        .exclude(product__business__memberships__user=request.user)
-    )
+        applications = applications.exclude(product__business_id__in=own)
     query = request.GET.get("q", "").strip()
     if query:
         applications = applications.filter(
@@ -254,8 +246,8 @@ def overview(request):
             | Q(product__business__nib__icontains=query)
         )
     region = request.GET.get("region", "")
-    if region in {r.code for r in regions}:
-        applications = applications.filter(product__business__region__code=region)
+    if chosen := next((r for r in regions if r.code == region), None):
+        applications = applications.filter(region=chosen)
     state = request.GET.get("state", "")
     if state in dict(OPEN_STATES):
         applications = applications.filter(state=state)
@@ -274,7 +266,7 @@ def overview(request):
             queryset=CuratorAssignment.objects.select_related("curator").order_by("-is_lead", "pk"),
         )
     ).order_by("state_changed_at", "pk")
-    page = paginate(request, applications)
+    page = paginate(request, applications, search=bool(query))
     rows = []
     for application in page:
         days = (now - application.state_changed_at).days
@@ -324,7 +316,8 @@ def application_curators(request, pk):
             },
             status=403,
         )
-    version = assignments.assignment_version(application)
+    history = list(application.assignment_history.select_related("curator", "by"))
+    version = assignments.assignment_version(application, history)
     form = ReassignCuratorsForm(request.POST or None, application=application, version=version)
     if request.method == "POST":
         if request.POST.get("state") != application.state:
@@ -352,7 +345,7 @@ def application_curators(request, pk):
             "form": form,
             "rows": form.curator_rows(sheets),
             "round": current_round,
-            "history": application.assignment_history.select_related("curator", "by"),
+            "history": history,
         },
     )
 
@@ -368,11 +361,7 @@ def notification_list(request):
     # A notice opens the application for whoever may see it; an exporter, who never sees
     # the application, is sent to the certificate shared with them instead.
     application_ids = {notice.application_id for notice in page}
-    visible = set(
-        applications_visible_to(request.user)
-        .filter(pk__in=application_ids)
-        .values_list("pk", flat=True)
-    )
+    visible = visible_among(request.user, application_ids)
     certificates = dict(
         Application.objects.filter(
             pk__in=application_ids - visible, certificate__isnull=False

@@ -3,7 +3,6 @@ certifying (not the export dossier, which is `certificates.dossier`). What the w
 share, and why they live in curation: `curation.views.workspaces`."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,14 +10,18 @@ from django.utils.translation import gettext as _
 
 import products.models
 from assessments.forms import in_language
-from assessments.rules import curation_result
-from assessments.selectors import closing_packaging_review
+from assessments.selectors import closing_packaging_review, curation_result_in_one_read
 from curation.checks import document_problems
-from curation.permissions import can_view_certification_review
+from curation.permissions import can_view_certification_review, curator_assignments
 from curation.selectors import get_application_for_user
-from curation.timeline import timeline_for
-from curation.views.workspaces import offered_actions, refused
-from products.models import Document
+from curation.views.workspaces import (
+    MARKETS,
+    offered_actions,
+    refused,
+    with_assessments,
+    with_packaging_results,
+)
+from products.rules import product_documents
 
 # A document expiring within this many days is flagged on the certification review.
 EXPIRES_SOON_DAYS = getattr(products.models, "EXPIRY_WARNING_DAYS", 60)
@@ -49,15 +52,23 @@ def certification_review(request, pk):
             application,
             _("Only the region's certifying officers, coordinators and head see the dossier."),
         )
+    # What the page and the certify step's conditions read, each once: the markets, the
+    # packaging reviews with their results (the checklist's items are read by the
+    # conditions, for the officer only), the product's documents (shared with the
+    # documents' rules), the curation result's scores in one query. The history (each
+    # step, with the revision requests and answers) is the application page's: linked,
+    # not repeated; of the curators, the page shows who curates now.
+    with_assessments(application, *MARKETS)
+    with_packaging_results(application)
     product = application.product
     business = product.business
     today = timezone.localdate()
+    # By type (its scope, then its key), the newest first within a type.
+    by_upload = sorted(
+        product_documents(product), key=lambda d: (d.uploaded_at, d.pk), reverse=True
+    )
     documents = []
-    for document in (
-        Document.objects.filter(Q(business=business, product__isnull=True) | Q(product=product))
-        .select_related("kind")
-        .order_by("kind__scope", "kind__key", "-uploaded_at")
-    ):
+    for document in sorted(by_upload, key=lambda d: (d.kind.scope, d.kind.key)):
         status, status_label = _validity(document, today)
         documents.append(
             {
@@ -67,11 +78,10 @@ def certification_review(request, pk):
                 "url": _document_url(document),
             }
         )
-    result = curation_result(application)
-    criteria = {c.key: c.label for c in application.rubric.criteria.all()}
+    result = curation_result_in_one_read(application)
     review = closing_packaging_review(application)
     packaging_results = (
-        list(review.results.select_related("item").order_by("item__position")) if review else []
+        sorted(review.results.all(), key=lambda r: r.item.position) if review else []
     )
     return render(
         request,
@@ -85,17 +95,9 @@ def certification_review(request, pk):
             "document_problems": document_problems(application, today),
             "result": result,
             "grade_label": in_language(result.grade) if result else "",
-            "result_rows": [
-                {"result": c, "label": criteria[c.key]} for c in (result.criteria if result else ())
-            ],
-            "assignments": list(
-                application.assignments.select_related("curator").order_by("-is_lead", "pk")
-            ),
+            "assignments": curator_assignments(application),
             "review": review,
             "packaging_results": packaging_results,
-            "timeline": timeline_for(application, viewer_is_member=False),
-            "history": application.assignment_history.select_related("curator", "by"),
-            "revisions": list(application.revision_requests.order_by("requested_at")),
             "actions": offered_actions(user, application, ["certify", "reject"]),
         },
     )

@@ -15,7 +15,14 @@ from assessments.selectors import EVIDENCE_KINDS, evidence_documents
 from assessments.versions import packaging_review_version
 from curation.selectors import get_application_for_user
 from curation.stage_work import packaging_review_save
-from curation.views.workspaces import offered_actions, refused
+from curation.views.workspaces import (
+    CHECKLIST,
+    MARKETS,
+    PACKAGING,
+    offered_actions,
+    refused,
+    with_assessments,
+)
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.states import State
 from products.models import Document
@@ -31,6 +38,7 @@ def packaging(request, pk):
             application,
             _("Only the region's packaging reviewers and coordinators see the checklist."),
         )
+    with_assessments(application, *PACKAGING, *MARKETS, *CHECKLIST)
     review = application.current_packaging_review
     items = packaging_items(application)
     editable = (
@@ -72,10 +80,11 @@ def packaging(request, pk):
         form = PackagingReviewForm(initial=initial, items=items)
 
     previous = (
-        application.packaging_reviews.filter(number__lt=review.number)
-        .order_by("-number")
-        .prefetch_related("results")
-        .first()
+        max(
+            (r for r in application.packaging_reviews.all() if r.number < review.number),
+            key=lambda r: r.number,
+            default=None,
+        )
         if review is not None
         else None
     )

@@ -14,10 +14,16 @@ from assessments.models import Scoresheet
 from assessments.selectors import counted_scoresheets, own_scoresheet, running_total
 from assessments.versions import scoresheet_version
 from curation.forms import person_name
-from curation.permissions import can_score, can_view_curation
+from curation.permissions import can_score, can_view_curation, curator_assignments
 from curation.selectors import get_application_for_user, visible_curation_result
 from curation.stage_work import scoresheet_save
-from curation.views.workspaces import offered_actions, refused
+from curation.views.workspaces import (
+    CRITERIA,
+    SCORING,
+    offered_actions,
+    refused,
+    with_assessments,
+)
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.states import State
 
@@ -44,6 +50,7 @@ def scoresheet(request, pk):
     user = request.user
     if not can_score.test(user, application):
         return refused(request, application, _("Only the application's curators score it."))
+    with_assessments(application, *SCORING, *CRITERIA)
     current = application.current_round
     criteria = list(application.rubric.criteria.all())
     sheet = own_scoresheet(user, application)
@@ -169,13 +176,13 @@ def curation(request, pk):
             application,
             _("Only the application's curators and its coordinator see the curation result."),
         )
+    with_assessments(application, *SCORING, *CRITERIA)
     current = application.current_round
-    assignments = list(
-        application.assignments.select_related("curator").order_by(
-            "-is_lead", "curator__first_name", "curator__username"
-        )
+    assignments = sorted(
+        curator_assignments(application),
+        key=lambda a: (not a.is_lead, a.curator.first_name, a.curator.username),
     )
-    sheets = {s.curator_id: s for s in Scoresheet.objects.filter(round=current)} if current else {}
+    sheets = {s.curator_id: s for s in current.sheets()} if current else {}
     mine = sheets.get(user.pk)
     is_curator = any(a.curator_id == user.pk for a in assignments)
     blind = is_curator and not (mine is not None and mine.is_submitted)

@@ -20,6 +20,8 @@ For each rule, every persona (and an anonymous visitor) requests the page:
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curation import services
@@ -47,6 +49,10 @@ from tests.security.access_world import (
     product_data,
     snapshot,
 )
+
+# Every page answers within this many queries, whoever asks and whatever the data size
+# (tests/operations/test_query_counts.py shows the counts do not grow with the rows).
+QUERY_BUDGET = 15
 
 
 def test_every_route_has_an_access_rule():
@@ -114,8 +120,12 @@ def test_access(rule, world_office, bring_to, client):
             allowed = persona in rule.allowed
             if posting and (persona == actor or persona in may_post):
                 continue  # allowed people's POSTs change things: only the actor's, last
-            response = _request(signed_in[persona], rule, world, method, json=rule.json)
+            browser = signed_in[persona]
+            with CaptureQueriesContext(connection) as queries:
+                response = _request(browser, rule, world, method, json=rule.json)
             status = response.status_code
+            if not posting and len(queries) > QUERY_BUDGET:
+                problems.append(f"GET {persona}: {len(queries)} queries, over {QUERY_BUDGET}")
             if not posting and allowed:
                 if status != rule.allowed[persona]:
                     problems.append(f"GET {persona}: {status}, expected {rule.allowed[persona]}")

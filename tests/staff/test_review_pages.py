@@ -84,7 +84,7 @@ def test_evidence_is_only_the_applications_photos(office, bring_to, login):
 # The certifying officer.
 
 
-def test_certification_review_shows_documents_with_validity_and_the_audit_trail(
+def test_certification_review_shows_documents_with_validity_and_links_the_audit_trail(
     office, bring_to, login
 ):
     application = bring_to("awaiting_certification")
@@ -114,12 +114,16 @@ def test_certification_review_shows_documents_with_validity_and_the_audit_trail(
         "Weighted score",
         "Made in Indonesia",  # the closing packaging review's items
         "Pass",
-        "Audit trail",
     ):
         assert text in html, text
-    # The full audit trail, with the names of those who acted.
+    assert f'href="/applications/{application.pk}/do/certify/"' in html
+    assert f'href="/applications/{application.pk}/do/reject/"' in html
+    # The audit trail is the application page's, linked rather than repeated; there it is
+    # in full, with the names of those who acted.
+    history = f"/applications/{application.pk}/#history"
+    assert f'href="{history}"' in html
+    html = page(client, history)
+    assert 'id="history"' in html
     for log in TransitionLog.objects.filter(application=application):
         assert person_name(log.actor) in html
     assert "Assign curators" in html and "Approve packaging" in html
-    assert f'href="/applications/{application.pk}/do/certify/"' in html
-    assert f'href="/applications/{application.pk}/do/reject/"' in html

@@ -3,11 +3,13 @@ nothing; all unmet conditions are listed at once; results at the limits."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import formats, timezone
 
-from curation import services
+from curation import checks, services
+from curation.models import MET_CONDITIONS, Application, unless
 from curation.stage_work import packaging_review_save
 from kernel.errors import WorkflowError
 from kernel.states import State
@@ -320,3 +322,31 @@ def test_passing_curation_stores_the_final_score_and_grade(office, bring_to):
 
     application.refresh_from_db()
     assert (application.final_score, application.grade) == (90, "A")
+
+
+# Each condition is evaluated once per transition: the service's own check, under the row
+# lock, also answers django-fsm's check of the same conditions.
+
+
+def test_certify_evaluates_its_conditions_once(office, bring_to):
+    application = bring_to("awaiting_certification")
+    with mock.patch("curation.checks.document_problems", wraps=checks.document_problems) as spy:
+        take(office, application, "certify", by=office.officer)
+    assert application.state == State.CERTIFIED
+    assert spy.call_count == 1
+
+
+def test_a_condition_noted_as_met_in_another_state_is_evaluated_again():
+    calls = []
+
+    def problems(application):
+        calls.append(application.state)
+        return ["unmet"]
+
+    condition = unless(problems)
+    application = Application(state=State.AWAITING_CERTIFICATION)
+    setattr(application, MET_CONDITIONS, {(State.PACKAGING_REVIEW, problems)})
+    assert condition(application) is False
+    setattr(application, MET_CONDITIONS, {(State.AWAITING_CERTIFICATION, problems)})
+    assert condition(application) is True
+    assert calls == [State.AWAITING_CERTIFICATION]
