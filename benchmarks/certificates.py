@@ -28,19 +28,20 @@ reference data loaded and the data made through the services, as an office would
 
 import argparse
 import difflib
-import json
 import os
 import platform
 import re
-import resource
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import benchmarks.certificates_urls as urlconf
+from benchmarks.certificates_memory import render_worker, rss_worker
+from benchmarks.certificates_office import Office
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,160 +122,6 @@ def p95(values: list[float]) -> float:
     if len(values) < 2:
         return values[0]
     return statistics.quantiles(values, n=20, method="inclusive")[18]
-
-
-def rss_mib() -> dict[str, float]:
-    """This process's resident memory now and at its peak, in MiB (Linux: /proc)."""
-    fields = {}
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            name, _, value = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                fields[name] = int(value.split()[0]) / 1024  # kB
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"rss": fields.get("VmRSS", peak), "peak": fields.get("VmHWM", peak)}
-
-
-# Data, through the services.
-
-
-class Office:
-    def __init__(self):
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-
-        from kernel.roles import Role
-        from products.models import Business, Membership, Region
-
-        users = get_user_model()
-        self.region = Region.objects.get(code="35.71")
-
-        def person(username, *roles):
-            user = users.objects.create_user(
-                username, f"{username}@bench.example", "bench", first_name=username.title()
-            )
-            for role in roles:
-                user.groups.add(Group.objects.get(name=role))
-            user.profile.regions.add(self.region)
-            return user
-
-        self.msme = person("rini", Role.MSME)
-        self.coordinator = person("koordinator", Role.COORDINATOR)
-        self.lead = person("kurator1", Role.CURATOR)
-        self.curator = person("kurator2", Role.CURATOR)
-        self.reviewer = person("reviewer", Role.PACKAGING_REVIEWER)
-        self.officer = person("pejabat", Role.CERTIFYING_OFFICER)
-        self.business = Business.objects.create(
-            name="Sambal Bu Rini",
-            nib="9120001234567",
-            npwp="012345678901000",
-            address="Jl. Dhoho 1, Kediri",
-            region=self.region,
-            email="rini@bench.example",
-        )
-        Membership.objects.create(
-            business=self.business, user=self.msme, role=Membership.Role.OWNER
-        )
-        for kind, number in (("nib", "9120001234567"), ("npwp", "01.234.567.8-901.000")):
-            self.document(kind, number=number)
-
-    def document(self, kind, *, product=None, number=""):
-        from datetime import timedelta
-
-        from django.core.files.uploadedfile import SimpleUploadedFile
-        from django.utils import timezone
-
-        from products.models import Document, DocumentType
-        from products.uploads import inspect_upload
-
-        doc_type = DocumentType.objects.get(key=kind)
-        upload = SimpleUploadedFile(
-            "scan" + (".png" if "photo" in kind else ".pdf"), _content(kind)
-        )
-        inspected = inspect_upload(upload)
-        return Document.objects.create(
-            business=self.business,
-            product=product,
-            kind=doc_type,
-            number=number,
-            expires_on=timezone.localdate() + timedelta(days=700) if doc_type.expires else None,
-            file=upload,
-            content_type=inspected.content_type,
-            size=inspected.size,
-            sha256=inspected.sha256,
-            uploaded_by=self.msme,
-        )
-
-    def product(self, n: int):
-        from decimal import Decimal
-
-        from products.models import Category, Market, Product
-
-        product = Product.objects.create(
-            business=self.business,
-            name=f"Sambal Pecel Bu Rini {n}",
-            category=Category.objects.get(key="sauces_condiments"),
-            hs_code="21039090",
-            description="Peanut chili sauce for pecel, dry paste.",
-            materials="Peanuts, chili, palm sugar, garlic, kaffir lime leaf, salt",
-            monthly_capacity=Decimal("2000"),
-            capacity_unit="jars",
-            shelf_life_days=180,
-            fob_price=Decimal("2.40"),
-            fob_currency="USD",
-        )
-        product.target_markets.set(Market.objects.filter(key__in=["jp", "my"]))
-        self.document("product_photo", product=product)
-        self.document("packaging_photo", product=product)
-        self.document("pirt", product=product, number="2063571010123-29")
-        self.document("halal", product=product, number="ID35110000123450824")
-        return product
-
-    def awaiting_certification(self, n: int):
-        """An application brought to "awaiting certification" through the services."""
-        from assessments.rules import packaging_items
-        from curation import services
-        from curation.stage_work import packaging_review_save, scoresheet_save
-
-        application = services.application_create(product=self.product(n), by=self.msme)
-        services.application_submit(application=application, by=self.msme)
-        services.application_assign_curators(
-            application=application,
-            by=self.coordinator,
-            curators=[self.lead, self.curator],
-            lead=self.lead,
-        )
-        for curator in (self.lead, self.curator):
-            scores = {c.key: (4, "Good.") for c in application.rubric.criteria.all()}
-            scoresheet_save(
-                application=application,
-                curator=curator,
-                scores=scores,
-                recommendation="pass",
-                submit=True,
-            )
-        services.application_pass_curation(application=application, by=self.lead)
-        results = {item.key: ("pass", "") for item in packaging_items(application)}
-        packaging_review_save(application=application, reviewer=self.reviewer, results=results)
-        services.application_approve_packaging(application=application, by=self.reviewer)
-        return application
-
-
-def _content(kind: str) -> bytes:
-    import io
-
-    from PIL import Image
-
-    if "photo" in kind:
-        buffer = io.BytesIO()
-        Image.new("RGB", (1200, 900), (190, 80, 40)).save(buffer, format="PNG")
-        return buffer.getvalue()
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
 
 
 def _goal(ok: bool) -> str:
@@ -372,10 +219,7 @@ def run(*, runs: int, requests: int, renders: int, workdir: Path, cache_url: str
     time.sleep(max(0.0, reference_stored + SETTLE_SECONDS + 0.1 - time.monotonic()))
     verify_url = f"/verify/{reference.verification_code}/"
     bare_url = f"/bench/bare/{reference.verification_code}/"
-    # Run as `python -m`, this file is `__main__`; the URL configuration imports it again
-    # under its own name, and that module's view is the one that answers.
-    import benchmarks.certificates as urlconf
-
+    # The bare view of the comparison's URL configuration (benchmarks/certificates_urls.py).
     urlconf.BareView.context = {
         "certificate": verified_certificate(reference.verification_code),
         "verdict": reference.verdict(),
@@ -387,7 +231,7 @@ def run(*, runs: int, requests: int, renders: int, workdir: Path, cache_url: str
     from django.test.utils import override_settings
 
     visitor = Client()
-    with override_settings(ROOT_URLCONF="benchmarks.certificates"):
+    with override_settings(ROOT_URLCONF="benchmarks.certificates_urls"):
         for url in (verify_url, bare_url):
             response = visitor.get(url, secure=True)
             assert response.status_code == 200, (url, response.status_code)
@@ -467,97 +311,6 @@ def run(*, runs: int, requests: int, renders: int, workdir: Path, cache_url: str
     print(f"{'our render / bare render (medians; no goal)':52} {render_ratio:11.2f}×")
 
 
-def rss_worker(workdir: Path, certificate_id: int, renders: int, cache_url: str) -> dict:
-    """Run `renders` renders in a fresh process (a render worker) and return its memory."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.certificates",
-            "--rss-worker",
-            str(certificate_id),
-            "--renders",
-            str(renders),
-            "--workdir",
-            str(workdir),
-            "--cache-url",
-            cache_url,
-        ],
-        cwd=ROOT,
-        env={**os.environ, "BENCH_SECRET_KEY": os.environ["SECRET_KEY"]},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"the render worker failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def render_worker(certificate_id: int, renders: int) -> None:
-    """The child of `rss_worker`: renders in turn what a task worker renders (the signed
-    certificate, the specification sheet, the checklist), writing nothing, and prints its
-    memory after the first render and after the last as one JSON line."""
-    setup_django()
-    from certificates import dossier, rendering
-    from certificates.models import Certificate
-    from certificates.signing import load_signer, sign_pdf
-
-    certificate = Certificate.objects.with_related().get(pk=certificate_id)
-
-    def signed_certificate():
-        sign_pdf(
-            rendering.render_certificate_pdf(certificate),
-            signer=load_signer(),
-            reason="bench",
-            location="Kediri",
-        )
-
-    kinds = [
-        signed_certificate,
-        lambda: dossier.render_specification_pdf(certificate),
-        lambda: dossier.render_checklist_pdf(certificate),
-    ]
-    kinds[0]()
-    first = rss_mib()
-    for n in range(1, renders):
-        kinds[n % len(kinds)]()
-    print(json.dumps({"first": first, "after": rss_mib(), "renders": renders}))
-
-
-# The bare template view the verification page is compared with, and this module as the
-# URL configuration for the comparison (the project's URLs, and that view).
-
-
-class BareView:
-    context: dict = {}
-
-    @classmethod
-    def as_view(cls):
-        from django.shortcuts import render
-        from django.utils import translation
-
-        def view(request, code):
-            with translation.override("id"):
-                response = render(request, "certificates/verify.html", cls.context)
-            response["Content-Language"] = "id"
-            return response
-
-        return view
-
-
-def __getattr__(name):
-    # `urlpatterns` is made on first use, after Django is set up.
-    if name == "urlpatterns":
-        from django.urls import include, path
-
-        return [
-            path("bench/bare/<str:code>/", BareView.as_view()),
-            path("", include("config.urls")),
-        ]
-    raise AttributeError(name)
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs per figure (20)")
@@ -585,6 +338,7 @@ def main(argv=None) -> None:
             setattr(args, name, value)
     if args.rss_worker is not None:
         configure(args.workdir, args.cache_url)
+        setup_django()
         render_worker(args.rss_worker, args.renders)
         return
     if args.runs < 2 or args.requests < 2 or args.renders < 2:

@@ -108,7 +108,7 @@ def personas() -> dict[str, dict[str, Any]]:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from benchmarks.scale_dataset import PERSONA_MSME, SUPERUSER
+    from benchmarks.scale_vocabulary import PERSONA_MSME, SUPERUSER
     from kernel.roles import Role
     from kernel.states import State
 

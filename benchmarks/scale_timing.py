@@ -1,0 +1,162 @@
+"""The pages `make bench-scale` (benchmarks/scale.py) times, the timing itself (every page
+once per size each round, the sizes alternating request by request) and the table of
+the figures beside the goals."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from benchmarks.scale_vocabulary import SEARCH_TERM
+
+if TYPE_CHECKING:
+    from benchmarks.scale import Server
+
+GOAL_P95_MS = 150.0
+GOAL_RATIO = 1.5
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    role: str  # whose session requests it: a key of the personas
+    path: str  # may name {region} (the user's first region) and {search}
+
+
+PAGES: tuple[Page, ...] = (
+    Page("MSME: applications", "msme", "/applications/"),
+    Page("MSME: products", "msme", "/products/"),
+    Page("MSME: notifications", "msme", "/notifications/"),
+    Page("MSME: API applications", "msme", "/api/applications/"),
+    Page("curator: queue", "curator", "/applications/?queue=curator"),
+    Page("curator: all applications", "curator", "/applications/"),
+    Page("curator: notifications", "curator", "/notifications/"),
+    Page("curator: API applications", "curator", "/api/applications/"),
+    Page("coordinator: queue", "coordinator", "/applications/?queue=coordinator"),
+    Page("coordinator: all applications", "coordinator", "/applications/"),
+    Page("coordinator: overview", "coordinator", "/overview/"),
+    Page(
+        "coordinator: overview, filtered",
+        "coordinator",
+        "/overview/?region={region}&state=in_curation&overdue=1",
+    ),
+    Page("coordinator: overview, search", "coordinator", "/overview/?q={search}"),
+    Page("coordinator: notifications", "coordinator", "/notifications/"),
+    Page("coordinator: API applications", "coordinator", "/api/applications/"),
+    Page(
+        "packaging reviewer: queue",
+        "packaging_reviewer",
+        "/applications/?queue=packaging_reviewer",
+    ),
+    Page("packaging reviewer: notifications", "packaging_reviewer", "/notifications/"),
+    Page("officer: queue", "certifying_officer", "/applications/?queue=certifying_officer"),
+    Page("regional head: applications", "regional_admin", "/applications/"),
+    Page("admin: applications, search", "superuser", "/admin/curation/application/?q={search}"),
+)
+
+
+def size_label(size: int) -> str:
+    return f"{size // 1000}k" if size >= 1000 and size % 1000 == 0 else str(size)
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+# The timing.
+
+
+def page_path(page: Page, persona: dict[str, Any]) -> str:
+    regions = persona.get("regions") or [""]
+    return page.path.format(region=regions[0], search=SEARCH_TERM)
+
+
+def measure(
+    servers: dict[int, Server],
+    personas: dict[int, dict[str, dict[str, Any]]],
+    cookie: str,
+    *,
+    requests_per_page: int,
+    warmup: int,
+) -> dict[str, dict[int, list[float]]]:
+    """Milliseconds per page and size: `warmup` rounds discarded, then the timed ones."""
+    sessions: dict[tuple[int, str], requests.Session] = {}
+    for size in servers:
+        for role, persona in personas[size].items():
+            session = requests.Session()
+            session.cookies.set(cookie, persona["session"], domain="127.0.0.1", path="/")
+            session.headers["Accept-Language"] = "id"
+            sessions[size, role] = session
+    samples: dict[str, dict[int, list[float]]] = {p.label: {s: [] for s in servers} for p in PAGES}
+    rounds = warmup + requests_per_page
+    try:
+        for number in range(rounds):
+            print(
+                f"  round {number + 1}/{rounds}{' (warm-up)' if number < warmup else ''}",
+                file=sys.stderr,
+                flush=True,
+            )
+            for page in PAGES:
+                for size, server in servers.items():  # alternating: 1k, 100k, 1k, ...
+                    path = page_path(page, personas[size][page.role])
+                    session = sessions[size, page.role]
+                    started = time.perf_counter()
+                    response = session.get(server.url + path, allow_redirects=False, timeout=120)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if response.status_code != 200:
+                        raise SystemExit(
+                            f"{page.label} at {size_label(size)} ({path}) answered "
+                            f"{response.status_code} {response.headers.get('Location', '')}\n"
+                            f"{response.text[:500]}\n{server.log_tail()}"
+                        )
+                    if number >= warmup:
+                        samples[page.label][size].append(elapsed)
+    finally:
+        for session in sessions.values():
+            session.close()
+    return samples
+
+
+# The report.
+
+
+def verdict(big_p95: float, small_p95: float) -> str:
+    over = []
+    if big_p95 > GOAL_P95_MS:
+        over.append(f"> {GOAL_P95_MS:.0f} ms")
+    if big_p95 > GOAL_RATIO * small_p95:
+        over.append(f"> {GOAL_RATIO}×")
+    return "within" if not over else "OVER (" + ", ".join(over) + ")"
+
+
+def table(samples: dict[str, dict[int, list[float]]], sizes: list[int]) -> list[str]:
+    small, big = sizes[0], sizes[-1]
+    width = max(len(p.label) for p in PAGES) + 2
+    columns = "".join(f"{size_label(s) + ' p50':>11}{size_label(s) + ' p95':>11}" for s in sizes)
+    ratio_name = f"{size_label(big)}/{size_label(small)}"
+    lines = [
+        f"{'page':<{width}}{columns}{ratio_name + ' p95':>14}   "
+        f"goal: {size_label(big)} p95 ≤ {GOAL_P95_MS:.0f} ms and ≤ {GOAL_RATIO}× "
+        f"{size_label(small)}   path",
+    ]
+    within = 0
+    for page in PAGES:
+        figures = samples[page.label]
+        cells = "".join(
+            f"{statistics.median(figures[s]):8.1f} ms{p95(figures[s]):8.1f} ms" for s in sizes
+        )
+        small_p95, big_p95 = p95(figures[small]), p95(figures[big])
+        mark = verdict(big_p95, small_p95)
+        within += mark == "within"
+        lines.append(
+            f"{page.label:<{width}}{cells}{big_p95 / small_p95:13.2f}×   {mark:<44}{page.path}"
+        )
+    lines.append(f"Within goal: {within} of {len(PAGES)} pages.")
+    return lines
