@@ -70,15 +70,6 @@ def shares_for_exporter(user: _AnyUser) -> QuerySet[ProductShare]:
     )
 
 
-def latest_certificate(product: Product) -> Certificate | None:
-    return (
-        Certificate.objects.with_related()
-        .filter(product=product)
-        .order_by("-issued_at", "-pk")
-        .first()
-    )
-
-
 def latest_certificates(product_ids: Iterable[int]) -> dict[int, Certificate]:
     """{product id: its latest certificate} for many products in one query (a list page
     must not ask once per row)."""
