@@ -20,7 +20,13 @@ from kernel.states import State
 from tests import certificate_helpers as h
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # Django's RedisCache.clear() empties the whole Redis database, not just its key
+    # prefix: this module's tests clear the cache around each test, so they keep to one
+    # worker, or one worker's clear wipes a count the other is in the middle of.
+    pytest.mark.xdist_group("redis-db-9"),
+]
 
 REDIS_URL = "redis://127.0.0.1:6379/9"
 
