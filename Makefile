@@ -86,6 +86,13 @@ bench-scale: install-dev ## Time every list page at 1,000 and 100,000 applicatio
 tasks: install ## Show the task queue: tasks per status, the oldest waiting, stuck and failed ones
 	$(PY) manage.py task_queue
 
+# More for `make reminders`, e.g. REMINDERS_ARGS=--dry-run (list, send nothing) or
+# REMINDERS_ARGS='--today 2026-12-01' (act as on that day).
+REMINDERS_ARGS ?=
+
+reminders: install ## Send the reminders due now (production runs it hourly: README, "Reminders")
+	$(PY) manage.py send_reminders $(REMINDERS_ARGS)
+
 graph: install ## Regenerate docs/workflow.dot (and .svg) from the state machine
 	$(PY) manage.py graph_transitions curation.Application > docs/workflow.dot
 	command -v dot >/dev/null && dot -Tsvg docs/workflow.dot -o docs/workflow.svg || true
@@ -97,4 +104,4 @@ lock: ## Re-pin both locks from pyproject.toml (needs uv); the dev lock keeps pr
 clean: ## Remove the virtual environment, the development database and media
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
-.PHONY: help demo-code install install-dev system-packages messages run test test-e2e test-postgres lint check tasks graph lock clean
+.PHONY: help demo-code install install-dev system-packages messages run test test-e2e test-postgres lint check tasks reminders graph lock clean

@@ -89,7 +89,7 @@ class RubricAdmin(LockedWhenUsedAdmin):
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 0
-    fields = ["position", "key", "label_id", "label_en", "applies", "mandatory"]
+    fields = ["position", "key", "label_id", "label_en", "applies", "categories", "mandatory"]
 
 
 @admin.register(PackagingChecklist)

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from products.models import BilingualLabelMixin
+from products.models import BilingualLabelMixin, Category
 
 
 class LockedWhenUsed(models.Model):
@@ -256,10 +256,17 @@ class PackagingChecklist(LockedWhenUsed):
     def is_used(self) -> bool:
         return self.reviews.exists()
 
-    def items_for(self, *, is_food: bool, market_keys) -> list["ChecklistItem"]:
-        """The items that apply to a product of this kind shipped to these markets."""
+    def items_for(
+        self, *, is_food: bool, market_keys, category_key: str = ""
+    ) -> list["ChecklistItem"]:
+        """The items that apply to a product of this kind (and category) shipped to these
+        markets."""
         market_keys = set(market_keys)
-        return [item for item in self.items.all() if item.applies_to(is_food, market_keys)]
+        return [
+            item
+            for item in self.items.all()
+            if item.applies_to(is_food, market_keys, category_key=category_key)
+        ]
 
 
 class ChecklistItem(BilingualLabelMixin, LockedWhenUsed):  # noqa: DJ008 (label)
@@ -272,6 +279,15 @@ class ChecklistItem(BilingualLabelMixin, LockedWhenUsed):  # noqa: DJ008 (label)
         _("applies to"),
         default=list,
         help_text=_('"all", "food", or a list of market keys such as ["jp", "eu"]'),
+    )
+    categories = models.JSONField(
+        _("product categories"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Empty for every category, or a list of category keys or kinds such as ["food"]: '
+            "the item then applies only to those categories (and its markets)."
+        ),
     )
     mandatory = models.BooleanField(_("mandatory"), default=True)
 
@@ -286,12 +302,26 @@ class ChecklistItem(BilingualLabelMixin, LockedWhenUsed):  # noqa: DJ008 (label)
     def locking_version(self):
         return self.checklist
 
-    def applies_to(self, is_food: bool, market_keys: set) -> bool:
+    def applies_to(self, is_food: bool, market_keys: set, *, category_key: str = "") -> bool:
+        """Both must hold: `applies` (every product, food, or some markets) and
+        `categories` (a category's key, or its kind: "food" covers every food category;
+        without `category_key` only the kind is compared)."""
+        return self._applies_to_markets(is_food, market_keys) and self._applies_to_category(
+            is_food, category_key
+        )
+
+    def _applies_to_markets(self, is_food: bool, market_keys: set) -> bool:
         if self.applies == "all":
             return True
         if self.applies == "food":
             return is_food
         return bool(set(self.applies) & market_keys)
+
+    def _applies_to_category(self, is_food: bool, category_key: str) -> bool:
+        if not self.categories:
+            return True
+        kind = Category.Kind.FOOD if is_food else Category.Kind.NON_FOOD
+        return kind in self.categories or category_key in self.categories
 
 
 class PackagingReview(models.Model):

@@ -8,7 +8,9 @@ them as the conditions of its transitions (`curation.models`, `curation.checks`)
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
@@ -118,11 +120,75 @@ def pass_curation_problems(application: AssessedApplication) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class GateScoreBelowFloor:
+    """One curator's score on a gate criterion below its floor while the curators' mean
+    meets the floor. The total and the gate keep the mean (WORKFLOW.md, Scoring), so a 1
+    beside a 5 on legality would pass unremarked: the workflow asks the lead to confirm
+    such a pass with a written reason (`curation.transitions`)."""
+
+    criterion: str  # its name, in the language active when it was read
+    curator: str  # who scored it (staff read this; the MSME never does)
+    score: int
+    floor: int
+    mean: Decimal
+
+    @property
+    def sentence(self) -> str:
+        return _(
+            "%(curator)s scored %(criterion)s %(score)s, below its minimum of %(floor)s "
+            "(the curators' mean is %(mean)s)."
+        ) % {
+            "curator": self.curator,
+            "criterion": self.criterion,
+            "score": self.score,
+            "floor": self.floor,
+            "mean": self.mean,
+        }
+
+
+def gate_scores_below_floor(application: AssessedApplication) -> list[GateScoreBelowFloor]:
+    """The single scores below a gate's floor among the current round's counted
+    scoresheets, on the gates whose mean meets the floor (a mean below it fails the
+    product anyway: `pass_curation_problems`); in the rubric's order of criteria."""
+    current = application.current_round
+    if current is None:
+        return []
+    counted = counted_sheets(application, current.sheets())
+    if not counted:
+        return []
+    criteria = list(application.rubric.criteria.all())
+    result = aggregate(application.rubric, counted, is_food=application.is_food, criteria=criteria)
+    held = {r.key: r for r in result.criteria if r.floor is not None and not r.gate_failed}
+    below = []
+    for criterion in criteria:
+        gate = held.get(criterion.key)
+        if gate is None:
+            continue
+        assert gate.floor is not None  # `held` keeps the gates that apply
+        for sheet in counted:
+            for score in sheet.scores.all():
+                if score.criterion_id == criterion.pk and score.score < gate.floor:
+                    curator = sheet.curator
+                    below.append(
+                        GateScoreBelowFloor(
+                            criterion=gate.label,
+                            curator=curator.get_full_name() or curator.get_username(),
+                            score=score.score,
+                            floor=gate.floor,
+                            mean=gate.mean,
+                        )
+                    )
+    return below
+
+
 def packaging_items(application: AssessedApplication) -> list[ChecklistItem]:
-    """The checklist items that apply to this product and its target markets."""
+    """The checklist items that apply to this product's category and its target markets
+    (a GACC registration or the EU's x-height is a rule for food, not for a drum)."""
     return application.packaging_checklist.items_for(
         is_food=application.is_food,
         market_keys=[market.key for market in application.target_markets.all()],
+        category_key=application.product.category.key,
     )
 
 

@@ -1,6 +1,6 @@
 """Reading an application's assessments: a curator's own scoresheet, the scoresheets that
-count, the curation result in one read, the running total, the packaging evidence and the
-closing packaging review.
+count, the curation result in one read, the running total, the kinds of photo that are the
+packaging evidence, and the closing packaging review.
 
 What of the curators' scoring each person may see (blind review) reads who is assigned,
 which is the workflow's data: `curation.selectors.visible_curation_result`.
@@ -14,12 +14,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet, Subquery
+from django.db.models import Count, Subquery
 
 from assessments.models import Criterion, PackagingReview, Score, Scoresheet, ScoringRound
 from assessments.rules import counted_sheets
 from assessments.scoring import Aggregate, aggregate
-from products.models import Document
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
@@ -49,11 +48,29 @@ def counted_scoresheets(application: Application) -> list[Scoresheet]:
 
 def curation_result_in_one_read(application: Application) -> Aggregate | None:
     """`assessments.rules.curation_result` in one query, for a page that shows the result
-    and none of the scoresheets (the certification review): the scores of the current
-    round's submitted scoresheets, each with its scoresheet and criterion. Submitting a
-    scoresheet takes a score for every criterion of the rubric (`curation.stage_work`),
-    so those scores name every criterion; were one left unscored (the query counts the
-    rubric's criteria too), the rubric's criteria are read, and it still shows."""
+    and none of the scoresheets (the certification review): `current_round_in_one_read`."""
+    return current_round_in_one_read(application).result
+
+
+@dataclass(frozen=True)
+class RoundInOneRead:
+    """What a page that shows the curation result, and none of the scoresheets, needs of
+    the current scoring round: whether a decision closed it, who submitted their scores
+    in it, and the result (None until a counted scoresheet is submitted). Who may see the
+    result is the workflow's rule (`curation.selectors.visible_curation_result`)."""
+
+    closed: bool
+    submitted_by: frozenset[int]
+    result: Aggregate | None
+
+
+def current_round_in_one_read(application: Application) -> RoundInOneRead:
+    """The current round in one query: the scores of its submitted scoresheets, each with
+    its scoresheet, round and criterion. Submitting a scoresheet takes a score for every
+    criterion of the rubric (`curation.stage_work`), so those scores name every criterion;
+    were one left unscored (the query counts the rubric's criteria too), the rubric's
+    criteria are read, and it still shows. A round without a submitted scoresheet reads
+    as open, with nobody's scores: it has no result for anyone to see."""
     current_number = (
         ScoringRound.objects.filter(application=application.pk)
         .order_by("-number")
@@ -72,7 +89,7 @@ def curation_result_in_one_read(application: Application) -> Aggregate | None:
             scoresheet__round__number=Subquery(current_number),
             scoresheet__submitted_at__isnull=False,
         )
-        .select_related("scoresheet", "criterion")
+        .select_related("scoresheet__round", "criterion")
         .annotate(rubric_criteria=Subquery(rubric_criteria))
         .order_by("scoresheet", "criterion__position", "criterion")
     )
@@ -85,9 +102,12 @@ def curation_result_in_one_read(application: Application) -> Aggregate | None:
         sheet_scores.setdefault(score.scoresheet_id, []).append(score)
         criteria.setdefault(score.criterion_id, score.criterion)
         expected = score.rubric_criteria
+    in_round = next(iter(sheets.values()), None)
+    closed = in_round is not None and in_round.round.closed_at is not None
+    submitted_by = frozenset(sheet.curator_id for sheet in sheets.values())
     counted = counted_sheets(application, list(sheets.values()))
     if not counted:
-        return None
+        return RoundInOneRead(closed=closed, submitted_by=submitted_by, result=None)
     scored = [
         SimpleNamespace(scores=SimpleNamespace(all=lambda scores=sheet_scores[sheet.pk]: scores))
         for sheet in counted
@@ -96,7 +116,8 @@ def curation_result_in_one_read(application: Application) -> Aggregate | None:
         in_order = sorted(criteria.values(), key=lambda c: (c.position, c.pk))
     else:
         in_order = list(application.rubric.criteria.all())
-    return aggregate(application.rubric, scored, is_food=application.is_food, criteria=in_order)
+    result = aggregate(application.rubric, scored, is_food=application.is_food, criteria=in_order)
+    return RoundInOneRead(closed=closed, submitted_by=submitted_by, result=result)
 
 
 @dataclass(frozen=True)
@@ -134,18 +155,9 @@ def running_total(
     )
 
 
+# The kinds of document that are photos of the product and its packaging: the packaging
+# review's evidence, drawn as pictures beside every workspace (`curation.evidence`).
 EVIDENCE_KINDS = ("packaging_photo", "product_photo")
-
-
-def evidence_documents(application: Application) -> QuerySet[Document]:
-    """The product's packaging and product photos, newest first: the packaging review's
-    evidence."""
-    return (
-        Document.objects.filter(product=application.product, kind__key__in=EVIDENCE_KINDS)
-        .filter(content_type__startswith="image/")
-        .select_related("kind", "uploaded_by")
-        .order_by("-uploaded_at", "-pk")
-    )
 
 
 def closing_packaging_review(application: Application) -> PackagingReview | None:

@@ -32,7 +32,7 @@ class Office:
         self.business = Business.objects.create(
             name="Sambal Bu Rini",
             nib="9120001234567",
-            npwp="012345678901000",
+            npwp="012345674901000",
             address="Jl. Dhoho 1, Kediri",
             region=self.region,
             email="rini@bench.example",
@@ -40,7 +40,7 @@ class Office:
         Membership.objects.create(
             business=self.business, user=self.msme, role=Membership.Role.OWNER
         )
-        for kind, number in (("nib", "9120001234567"), ("npwp", "01.234.567.8-901.000")):
+        for kind, number in (("nib", "9120001234567"), ("npwp", "01.234.567.4-901.000")):
             self.document(kind, number=number)
 
     def document(self, kind, *, product=None, number=""):

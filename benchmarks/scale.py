@@ -23,8 +23,10 @@ How:
    DEBUG off, the production middleware; benchmarks/scale_settings.py only drops the
    static files' manifest, which `collectstatic` would have to write first).
 3. In each database the timed users are chosen as typical of it: per staff role the one
-   whose work queue is the median size; the MSME is `umkm-bench`, the same 50 applications
-   at every size. Each gets a session made in that database as the sign-in leaves it (staff
+   whose work queue is the median size (the coordinator among those serving the planted
+   region, which the filtered overview filters on). The MSME `umkm-bench` and the curator
+   `kurator-bench` are planted: the same 50 applications, the same desk of 40, at every
+   size, so their pages show the same rows whatever the data behind them. Each gets a session made in that database as the sign-in leaves it (staff
    with their TOTP recorded), held by a persistent `requests` session.
 4. Warm-up rounds, then the timed rounds: each round requests every page once per size,
    alternating the sizes request by request (1k, 100k, 1k, 100k, ...), so whatever else
@@ -386,10 +388,7 @@ def main(argv: list[str] | None = None) -> None:
 
         big = sizes[-1]
         print(f"EXPLAIN ANALYZE against {names[big]}", file=sys.stderr, flush=True)
-        pages = [
-            {"label": p.label, "role": p.role, "path": page_path(p, personas[big][p.role])}
-            for p in PAGES
-        ]
+        pages = [{"label": p.label, "role": p.role, "path": page_path(p)} for p in PAGES]
         explained = run_django(
             ["explain", json.dumps(personas[big]), json.dumps(pages)],
             {**envs[big], "LOG_LEVEL": "WARNING"},  # not a line per request

@@ -16,6 +16,8 @@ from benchmarks.scale_vocabulary import (
     BUSINESS_WORDS,
     MARKET_WEIGHTS,
     OFFICES,
+    PERSONA_CURATOR,
+    PLANTED_REGION,
     PRODUCTS,
     STAFF_PREFIX,
     STREETS,
@@ -47,6 +49,7 @@ class BusinessContext:
     members: list[int]
     owner: int
     conflicted: set[int]
+    planted_desk: bool = False
 
 
 @dataclass
@@ -132,6 +135,17 @@ def make_offices(seeder: Seeder) -> None:
         seeder.offices.append(office)
         for region_id in office.region_ids:
             seeder.office_of[region_id] = office
+    # The planted curator works in the office serving the planted businesses but is no
+    # candidate for anyone else's applications: their desk is the same at every size.
+    planted_office = seeder.office_of[seeder.regions[PLANTED_REGION].pk]
+    seeder.planted_curator = user(
+        seeder,
+        PERSONA_CURATOR,
+        roles=(Role.CURATOR,),
+        region_ids=planted_office.region_ids,
+        joined=joined,
+        two_factor=True,
+    )
     user(seeder, SUPERUSER, joined=joined, two_factor=True, superuser=True)
     m = seeder.m
     for state, days in TARGET_DAYS.items():
@@ -196,6 +210,7 @@ def write_business(
         members=members,
         owner=owner,
         conflicted=set(),
+        planted_desk=plan.planted_desk,
     )
     if rng.random() < 0.01:
         curator = rng.choice(office.staff[Role.CURATOR])

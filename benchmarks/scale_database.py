@@ -103,12 +103,19 @@ def table_counts() -> dict[str, int]:
 
 def personas() -> dict[str, dict[str, Any]]:
     """For each role, a user typical of the dataset (the median by the size of their work
-    queue), with a signed-in session; and the planted MSME and the superuser."""
+    queue; for the coordinator, among those who serve the planted region, whose overview
+    the filtered page reads), with a signed-in session; and the planted MSME, the planted
+    curator and the superuser."""
     from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from benchmarks.scale_vocabulary import PERSONA_MSME, SUPERUSER
+    from benchmarks.scale_vocabulary import (
+        PERSONA_CURATOR,
+        PERSONA_MSME,
+        PLANTED_REGION,
+        SUPERUSER,
+    )
     from kernel.roles import Role
     from kernel.states import State
 
@@ -134,6 +141,7 @@ def personas() -> dict[str, dict[str, Any]]:
         return people
 
     region_codes = dict(apps.get_model("products.Region").objects.values_list("pk", "code"))
+    planted_region = next(pk for pk, code in region_codes.items() if code == PLANTED_REGION)
 
     def codes(regions: list[int]) -> str:
         return "+".join(sorted(region_codes[r] for r in regions))
@@ -152,6 +160,8 @@ def personas() -> dict[str, dict[str, Any]]:
     for role, state in queue_state.items():
         sizes = {}
         for pk, (username, regions) in staff(role).items():
+            if role == Role.COORDINATOR and planted_region not in regions:
+                continue
             waiting = sum(by_region[r][state] for r in regions)
             regional = sum(sum(by_region[r].values()) for r in regions)
             detail = f"{waiting:,} {state}, {regional:,} in all in regions {codes(regions)}"
@@ -163,19 +173,11 @@ def personas() -> dict[str, dict[str, Any]]:
         sizes[pk] = (username, regional, f"{regional:,} in regions {codes(regions)}")
     chosen[Role.REGIONAL_ADMIN] = median(sizes)
 
-    active = Counter(
-        dict(
-            assignment.objects.filter(application__state=State.IN_CURATION)
-            .values_list("curator")
-            .annotate(n=Count("pk"))
-        )
-    )
-    total = Counter(dict(assignment.objects.values_list("curator").annotate(n=Count("pk"))))
-    sizes = {
-        pk: (username, active[pk], f"{active[pk]:,} in curation, {total[pk]:,} assigned")
-        for pk, (username, _regions) in staff(Role.CURATOR).items()
-    }
-    chosen[Role.CURATOR] = median(sizes)
+    curator = users.objects.get(username=PERSONA_CURATOR)
+    desk = assignment.objects.filter(curator=curator)
+    active = desk.filter(application__state=State.IN_CURATION).count()
+    detail = f"{active:,} in curation, {desk.count():,} assigned, the same at every size"
+    chosen[Role.CURATOR] = (curator.pk, curator.username, detail)
 
     msme = users.objects.get(username=PERSONA_MSME)
     own = application.objects.filter(product__business__memberships__user=msme).count()

@@ -27,7 +27,10 @@ For N applications (figures for N = 100,000):
   certificate with its number for the certified, and the in-app notifications of every
   step to the people `curation/recipients.py` names (read, mostly, when old);
 - one planted MSME, `umkm-bench`, owner of two businesses in Kota Kediri with 36 products
-  and 50 applications, identical at every size: the MSME whose pages are timed.
+  and 50 applications, identical at every size: the MSME whose pages are timed; and one
+  planted curator, `kurator-bench`, of the office serving Kota Kediri, who leads the
+  curation of the 40 applications of a third planted business (24 in curation, 6 waiting
+  for a revision, 10 certified) and of nothing else: the curator whose pages are timed.
 
 Everything is drawn from a random generator seeded with the size, so a size always gives
 the same data. Primary keys are given explicitly (the database is empty) and the
@@ -69,6 +72,7 @@ from benchmarks.scale_businesses import (
 )
 from benchmarks.scale_plans import AppPlan, plan_businesses
 from benchmarks.scale_vocabulary import (
+    DESK_OWNER,
     FIRST_NAMES,
     LAST_NAMES,
     OFFICES,
@@ -226,6 +230,8 @@ class Seeder:
                     persona_owner = write_business(
                         self, plan, owner_name=PERSONA_MSME, owner=persona_owner
                     )
+                elif plan.planted_desk:
+                    write_business(self, plan, owner_name=DESK_OWNER)
                 else:
                     write_business(self, plan)
                 self.writer.flush_if_full()

@@ -14,6 +14,7 @@ from benchmarks.scale_vocabulary import (
     NEXT_APPLICATION_DAYS,
     OFFICES,
     OPEN_STATES,
+    PLANTED_REGION,
     PRODUCTS_PER_BUSINESS,
     PRODUCTS_PER_BUSINESS_TAIL,
     SEED_VERSION,
@@ -116,6 +117,8 @@ class BusinessPlan:
     region: str
     products: list[ProductPlan]
     name: str = ""
+    # Its applications are curated by the planted curator (PERSONA_CURATOR) and one other.
+    planted_desk: bool = False
 
 
 # Planning: states into chains, chains into products, products into businesses.
@@ -203,18 +206,31 @@ def plan_businesses(size: int, now: datetime, rng: random.Random) -> list[Busine
     return persona + businesses
 
 
+# The planted curator's desk: what the applications of the third planted business
+# became, each of its own product (one chain each).
+DESK_STATES = {State.IN_CURATION: 24, State.REVISION_REQUESTED: 6, State.CERTIFIED: 10}
+
+
 def plan_persona(now: datetime) -> list[BusinessPlan]:
-    """`umkm-bench`'s two businesses: 36 products, 50 applications, the same at every
-    size (drawn from a generator of their own)."""
+    """The planted businesses, the same at every size (drawn from a generator of their
+    own): `umkm-bench`'s two (36 products, 50 applications), and a third, of another
+    owner, whose 40 applications are the planted curator's desk (`DESK_STATES`), so the
+    timed curator's queue holds the same rows at 1,000 as at 100,000 applications."""
     rng = random.Random(f"siap-bench-scale:{SEED_VERSION}:persona")
     chains = chain_states(50, rng, products=36)
     products = [
         plan_product(states, rng.choice(["sauces_condiments", "coffee_spices"]), rng, now)
         for states in chains
     ]
+    desk = [
+        plan_product([state], "sauces_condiments", rng, now)
+        for state, count in DESK_STATES.items()
+        for _ in range(count)
+    ]
     return [
-        BusinessPlan("35.71", products[:24], name="Sambal Bu Rini"),
-        BusinessPlan("35.71", products[24:], name="Kopi Kelud Bu Rini"),
+        BusinessPlan(PLANTED_REGION, products[:24], name="Sambal Bu Rini"),
+        BusinessPlan(PLANTED_REGION, products[24:], name="Kopi Kelud Bu Rini"),
+        BusinessPlan(PLANTED_REGION, desk, name="Keripik Tempe Pak Joko", planted_desk=True),
     ]
 
 

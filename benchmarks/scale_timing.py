@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from benchmarks.scale_vocabulary import SEARCH_TERM
+from benchmarks.scale_vocabulary import PLANTED_REGION, SEARCH_TERM
 
 if TYPE_CHECKING:
     from benchmarks.scale import Server
@@ -25,7 +25,7 @@ GOAL_RATIO = 1.5
 class Page:
     label: str
     role: str  # whose session requests it: a key of the personas
-    path: str  # may name {region} (the user's first region) and {search}
+    path: str  # may name {planted_region} (PLANTED_REGION) and {search}
 
 
 PAGES: tuple[Page, ...] = (
@@ -43,7 +43,7 @@ PAGES: tuple[Page, ...] = (
     Page(
         "coordinator: overview, filtered",
         "coordinator",
-        "/overview/?region={region}&state=in_curation&overdue=1",
+        "/overview/?region={planted_region}&state=in_curation&overdue=1",
     ),
     Page("coordinator: overview, search", "coordinator", "/overview/?q={search}"),
     Page("coordinator: notifications", "coordinator", "/notifications/"),
@@ -73,9 +73,8 @@ def p95(values: list[float]) -> float:
 # The timing.
 
 
-def page_path(page: Page, persona: dict[str, Any]) -> str:
-    regions = persona.get("regions") or [""]
-    return page.path.format(region=regions[0], search=SEARCH_TERM)
+def page_path(page: Page) -> str:
+    return page.path.format(planted_region=PLANTED_REGION, search=SEARCH_TERM)
 
 
 def measure(
@@ -105,7 +104,7 @@ def measure(
             )
             for page in PAGES:
                 for size, server in servers.items():  # alternating: 1k, 100k, 1k, ...
-                    path = page_path(page, personas[size][page.role])
+                    path = page_path(page)
                     session = sessions[size, page.role]
                     started = time.perf_counter()
                     response = session.get(server.url + path, allow_redirects=False, timeout=120)

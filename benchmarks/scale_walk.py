@@ -203,8 +203,11 @@ class Walk:
 
     def assign(self, at: datetime) -> None:
         candidates = [c for c in self.staff(Role.CURATOR) if c not in self.business.conflicted]
-        count = min(len(candidates), 3 if self.rng.random() < 0.3 else 2)
-        self.curators = self.rng.sample(candidates, count)
+        if self.business.planted_desk:  # the planted curator leads, with one other
+            self.curators = [self.s.planted_curator, self.rng.choice(candidates)]
+        else:
+            count = min(len(candidates), 3 if self.rng.random() < 0.3 else 2)
+            self.curators = self.rng.sample(candidates, count)
         self.lead = self.curators[0]
         m, writer = self.m, self.s.writer
         for curator in self.curators:

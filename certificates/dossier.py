@@ -11,8 +11,8 @@ and stored after the commit by `storing.dossier_render`.
 
 The export facts come from the shipped markets.json (per market: proof of origin and
 extra rules; for every export, for food and for plant or wood products: the documents
-listed under "always", "food_extra" and "plant_or_wood_extra"); who issues each one is
-from DOMAIN-FACTS.md section 4.
+listed under "always", "food_extra" and "plant_or_wood_extra"); who issues each one, and
+what the issuer asks for it, is from DOMAIN-FACTS.md sections 3 and 4.
 """
 
 import base64
@@ -31,7 +31,10 @@ from certificates import rendering
 from curation.reference import read as read_reference
 from products.models import Document, DocumentType
 
-SNAPSHOT_VERSION = 1
+# 2: what a certificate of origin and BPOM's export certificate need, including what
+# Siap Ekspor does not keep ("held": None); the self-declaration of origin only where the
+# market's agreement provides one.
+SNAPSHOT_VERSION = 2
 MAX_PRODUCT_PHOTOS = 3
 MAX_PACKAGING_PHOTOS = 2
 # Photos are embedded downscaled: sharp in print at the sheet's size, small in the PDF.
@@ -135,10 +138,58 @@ ALWAYS_DETAILS = [
     ),
 ]
 ORIGIN_ISSUER = _text(
-    "IPSKA (Kementerian Perdagangan) melalui e-SKA, atau deklarasi eksportir terdaftar (REX/ER/ES)",
-    "IPSKA (Ministry of Trade) through e-SKA, or a declaration by a registered exporter "
-    "(REX, ER or ES)",
+    "IPSKA (Kementerian Perdagangan) melalui e-SKA",
+    "IPSKA (Ministry of Trade) through e-SKA",
 )
+# Where the market's agreement lets the exporter declare origin itself instead of asking
+# IPSKA for a certificate (markets.json origin_proof; DOMAIN-FACTS.md section 3: a
+# registered exporter, ER/REX, for EU GSP and IA-CEPA; a certified exporter, ES, for
+# ATIGA). Nowhere else: a non-preferential certificate (Saudi Arabia, the US) has no such
+# declaration.
+SELF_DECLARATIONS = {
+    "eu": _text(
+        "Pernyataan asal pada invoice oleh eksportir terdaftar REX (GSP)",
+        "A statement on origin on the invoice by a REX-registered exporter (GSP)",
+    ),
+    "au": _text(
+        "Deklarasi oleh eksportir terdaftar (ER), IA-CEPA",
+        "A declaration by a registered exporter (ER), IA-CEPA",
+    ),
+    "my": _text(
+        "Deklarasi oleh eksportir bersertifikat (ES), ATIGA",
+        "A declaration by a certified exporter (ES), ATIGA",
+    ),
+    "sg": _text(
+        "Deklarasi oleh eksportir bersertifikat (ES), ATIGA",
+        "A declaration by a certified exporter (ES), ATIGA",
+    ),
+}
+
+
+def _prepared(id_text: str, en_text: str) -> dict:
+    """Something an issuer asks for that the exporter prepares and Siap Ekspor does not
+    keep: listed, neither held nor missing."""
+    label = id_text if id_text == en_text else f"{id_text} / {en_text}"
+    return {"label": label, "held": None}
+
+
+# What IPSKA asks for a certificate of origin besides the NIB (DOMAIN-FACTS.md section 4:
+# the SKA through e-SKA, backed by the export declaration and its papers).
+ORIGIN_NEEDS = [
+    _prepared("registrasi e-SKA", "e-SKA registration"),
+    _prepared("PEB", "PEB"),
+    _prepared("invoice", "invoice"),
+    _prepared("packing list", "packing list"),
+    _prepared("B/L / AWB", "B/L / AWB"),
+    _prepared("struktur biaya", "cost structure"),
+]
+# What BPOM asks for its export certificate besides the P-IRT or MD: a contaminant test
+# by an accredited laboratory under 12 months old (a lab report of that age on file
+# counts as held) and the batch code of the goods shipped.
+LAB_REPORT = (
+    "uji cemaran, lab terakreditasi, < 12 bulan / contaminant test, accredited lab, < 12 months"
+)
+HEALTH_CERTIFICATE_NEEDS = [_prepared("kode batch", "batch code")]
 FOOD_ISSUER = _text(
     "BPOM; per pengiriman atau berjangka, 1–2 hari kerja",
     "BPOM; per shipment or for a period, 1–2 working days",
@@ -163,33 +214,41 @@ def export_reference() -> dict:
 
 def _held_documents(product, today) -> dict[str, dict]:
     """The business's and this product's current documents, one per type (the one valid
-    longest), by type key."""
+    longest), by type key. A lab report counts only while under 12 months old, as BPOM
+    asks of the one behind its export certificate."""
     documents = (
         Document.objects.filter(
             Q(business=product.business_id, product__isnull=True) | Q(product=product)
         )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .current(today)
         .select_related("kind")
         .order_by("uploaded_at", "pk")
     )
+    year_ago = _year_before(today)
     held = {}
     for document in documents:
         key = document.kind.key
+        if key == "lab_test" and (document.issued_on is None or document.issued_on <= year_ago):
+            continue
         best = held.get(key)
-        never_expires = document.expires_on is None
+        expiry = document.effective_expiry
         if (
             best is None
-            or never_expires
-            or (
-                best["expires_on"] is not None
-                and document.expires_on.isoformat() > best["expires_on"]
-            )
+            or expiry is None
+            or (best["expires_on"] is not None and expiry.isoformat() > best["expires_on"])
         ):
             held[key] = {
                 "number": document.number,
-                "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+                "expires_on": expiry.isoformat() if expiry else None,
             }
     return held
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 def _photos(product, kind: str, limit: int) -> list[dict]:
@@ -227,6 +286,8 @@ def checklist(*, markets, is_food: bool, plant_or_wood: bool, held: dict, types:
     def needs(kinds):
         return [{"label": types[k]["short"], "held": k in held} for k in kinds if k in types]
 
+    registration = " / ".join(types[k]["short"] for k in ("pirt", "bpom_md") if k in types)
+
     sections = []
     for market in markets:
         documents = []
@@ -260,7 +321,8 @@ def checklist(*, markets, is_food: bool, plant_or_wood: bool, held: dict, types:
                 ),
                 "detail": market["origin_proof"],
                 "issuer": ORIGIN_ISSUER,
-                "needs": needs(("nib",)),
+                "self_declaration": SELF_DECLARATIONS.get(market["key"]),
+                "needs": needs(("nib",)) + ORIGIN_NEEDS,
             },
         )
         if is_food:
@@ -272,11 +334,11 @@ def checklist(*, markets, is_food: bool, plant_or_wood: bool, held: dict, types:
                         "issuer": FOOD_ISSUER,
                         "needs": [
                             {
-                                "label": " / ".join(
-                                    types[k]["short"] for k in ("pirt", "bpom_md") if k in types
-                                ),
+                                "label": registration,
                                 "held": "pirt" in held or "bpom_md" in held,
-                            }
+                            },
+                            {"label": LAB_REPORT, "held": "lab_test" in held},
+                            *HEALTH_CERTIFICATE_NEEDS,
                         ],
                     }
                 )

@@ -22,11 +22,15 @@ from certificates.models import (
 )
 from curation.selectors import applications_visible_to
 from kernel.roles import Role, user_roles
+from kernel.states import State
 from products.models import Product
+from products.permissions import member_business_roles
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
     from django.contrib.auth.models import _AnyUser
+
+    from curation.models import Application
 
 
 def shared_product_ids(user: _AnyUser) -> QuerySet[ProductShare, Any]:
@@ -43,6 +47,26 @@ def certificates_visible_to(user: _AnyUser) -> CertificateQuerySet:
     if user.is_authenticated and Role.EXPORTER in user_roles(user):
         visible |= Q(product__in=shared_product_ids(user))
     return Certificate.objects.filter(visible)
+
+
+def certificate_of(application: Application) -> Certificate | None:
+    """The certificate of `application`, for the certificate block of its page; None, and
+    no query, before it is certified (only `certify` issues one, and nothing takes an
+    application out of `certified`). It carries the page's own application and product,
+    so the checks on it (`certificates.permissions`) find what the page's checks already
+    read about them: its curators, its business."""
+    if application.state != State.CERTIFIED:
+        return None
+    certificate = (
+        Certificate.objects.select_related("region", "officer", "superseded_by")
+        .filter(application=application)
+        .first()
+    )
+    if certificate is not None:
+        certificate.application = application
+        if certificate.product_id == application.product_id:
+            certificate.product = application.product
+    return certificate
 
 
 def get_certificate_for_user(user: _AnyUser, pk: int | str) -> Certificate:
@@ -97,15 +121,19 @@ def active_shares_of(product: Product) -> QuerySet[ProductShare]:
 def shipments_visible_to(user: _AnyUser) -> QuerySet[Shipment]:
     """All shipments of their business's products for its members; for an exporter, the
     shipments it recorded itself, while the product is shared with it (a business's other
-    buyers and prices are not the exporter's business)."""
+    buyers and prices are not the exporter's business). None, without a query, for
+    everyone else (the office's staff)."""
     if not user.is_authenticated:
         return Shipment.objects.none()
-    visible = Q(certificate__product__business__memberships__user=user)
-    if Role.EXPORTER in user_roles(user):
+    # The user's businesses and roles, read once per request by every check of the page.
+    businesses = list(member_business_roles(user))
+    exporter = Role.EXPORTER in user_roles(user)
+    if not businesses and not exporter:
+        return Shipment.objects.none()
+    visible = Q(certificate__product__business_id__in=businesses)
+    if exporter:
         visible |= Q(created_by=user, certificate__product__in=shared_product_ids(user))
-    # A filter over a to-many join repeats rows: select the ids first.
-    ids = Shipment.objects.filter(visible).values("pk")
-    return Shipment.objects.filter(pk__in=ids).select_related(
+    return Shipment.objects.filter(visible).select_related(
         "certificate__region", "market", "created_by"
     )
 

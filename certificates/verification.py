@@ -38,6 +38,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from certificates.models import Certificate, CertificateStatement
+from certificates.ratelimit import NOT_READ
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +134,14 @@ class VerifiedCertificate(CertificateStatement):
         )
 
 
-def _key(code: str) -> str:
+def normalised(code: str) -> str | None:
+    """The verification code as stored, or None for what cannot be one (never looked up)."""
+    code = (code or "").strip().lower()
+    return code if _CODE.fullmatch(code) else None
+
+
+def cache_key(code: str) -> str:
+    """Where a normalised code's record is cached (`ratelimit.count` reads it ahead)."""
     return _PREFIX + code
 
 
@@ -143,21 +151,25 @@ def _lookup(code: str) -> dict[str, Any] | None:
     return next(iter(rows), None)
 
 
-def verified_certificate(code: str) -> VerifiedCertificate | None:
+def verified_certificate(code: str, *, read_ahead: Any = NOT_READ) -> VerifiedCertificate | None:
     """The certificate a verification code names, as the public page shows it, or None.
 
-    From the cache when it holds it; otherwise from the database, then cached (unless a
-    change is settling, see `forget`). A cache that fails is read around: the page then
-    reads the database, as it would without a cache."""
-    code = (code or "").strip().lower()
-    if not _CODE.fullmatch(code):
+    From the cache when it holds it (`read_ahead`: what the page already read of
+    `cache_key(code)`, with its rate-limit count); otherwise from the database, then
+    cached (unless a change is settling, see `forget`). A cache that fails is read
+    around: the page then reads the database, as it would without a cache."""
+    code = normalised(code) or ""
+    if not code:
         return None
-    key = _key(code)
-    try:
-        cached = cache.get(key)
-    except Exception:
-        logger.warning("The verification cache cannot be read", exc_info=True)
-        cached = _CHANGED  # neither trust nor write it
+    key = cache_key(code)
+    if read_ahead is not NOT_READ:
+        cached = read_ahead
+    else:
+        try:
+            cached = cache.get(key)
+        except Exception:
+            logger.warning("The verification cache cannot be read", exc_info=True)
+            cached = _CHANGED  # neither trust nor write it
     if isinstance(cached, dict):
         return VerifiedCertificate.from_row(cached)
     row = _lookup(code)
@@ -181,7 +193,7 @@ def forget(*codes: str) -> None:
     Called by the services that change what the page shows (revocation, supersession,
     the signed PDF stored). A cache that fails now is logged, not raised, so it never
     undoes the change itself; a record it could not drop lives at most `CACHE_SECONDS`."""
-    keys = {_key(code): _CHANGED for code in codes if code}
+    keys = {cache_key(code): _CHANGED for code in codes if code}
     if not keys:
         return
 

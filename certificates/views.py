@@ -19,7 +19,7 @@ import hmac
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certificates import revocation
+from certificates import ratelimit, revocation
 from certificates.forms import (
     CartonFormSet,
     LineFormSet,
@@ -40,7 +40,6 @@ from certificates.forms import (
 )
 from certificates.models import DossierFile, ProductShare, Verdict
 from certificates.permissions import can_record_shipment, can_revoke_certificate
-from certificates.ratelimit import over_limit
 from certificates.selectors import (
     get_certificate_for_user,
     get_shipment_for_user,
@@ -50,11 +49,17 @@ from certificates.selectors import (
 from certificates.sharing import certificate_usable_problems, product_share, product_share_stop
 from certificates.shipments import shipment_create
 from certificates.templatetags.certificate_tags import verdict_class
-from certificates.verification import VerifiedCertificate, verified_certificate
+from certificates.verification import (
+    VerifiedCertificate,
+    cache_key,
+    normalised,
+    verified_certificate,
+)
 from curation.permissions import can_view_application
 from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.roles import Role
+from kernel.stored_files import download
 
 # An upload this far over the limit is refused from its Content-Length, unread.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -156,7 +161,15 @@ def verify(request, code):
 
 def _verify(request, code, language):
     wants_json = _wants_json(request)
-    if over_limit(request, scope="verify", limit=settings.VERIFY_RATE_LIMIT):
+    valid_code = normalised(code)
+    # One round trip to the shared cache for both the count and the certificate's record.
+    counted = ratelimit.count(
+        request,
+        scope="verify",
+        limit=settings.VERIFY_RATE_LIMIT,
+        read_ahead=cache_key(valid_code) if valid_code else None,
+    )
+    if counted.over_limit:
         message = _("Too many checks from your address. Wait a minute and try again.")
         if wants_json:
             response = JsonResponse({"error": message}, status=429)
@@ -167,7 +180,7 @@ def _verify(request, code, language):
         response["Retry-After"] = "60"
         return response
 
-    certificate = verified_certificate(code)
+    certificate = verified_certificate(code, read_ahead=counted.read_ahead)
     if certificate is None:
         if wants_json:
             return JsonResponse({"status": Verdict.UNKNOWN.value}, status=404)
@@ -193,29 +206,6 @@ def _verify(request, code, language):
     return render(request, "certificates/verify.html", context, status=status)
 
 
-def serve_stored(field_file, *, filename: str, content_type: str):
-    """A stored file as a download: on S3 a redirect to a short-lived signed URL (the
-    browser fetches the object itself, named `filename`), otherwise streamed from the
-    storage."""
-    storage = field_file.storage
-    if getattr(storage, "querystring_auth", False):
-        return redirect(
-            storage.url(
-                field_file.name,
-                parameters={
-                    "ResponseContentDisposition": f'attachment; filename="{filename}"',
-                    "ResponseContentType": content_type,
-                },
-            )
-        )
-    return FileResponse(
-        storage.open(field_file.name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type,
-    )
-
-
 def _preparing(request, certificate, *, what=None):
     response = render(
         request,
@@ -234,7 +224,7 @@ def certificate_download(request, pk):
     certificate = get_certificate_for_user(request.user, pk)
     if not certificate.is_ready:
         return _preparing(request, certificate)
-    return serve_stored(
+    return download(
         certificate.pdf, filename=certificate.download_name, content_type="application/pdf"
     )
 
@@ -256,7 +246,7 @@ def dossier_download(request, pk, part):
     stored = certificate.dossier_files.filter(kind=DOSSIER_PARTS[part]).first()
     if stored is None:
         return _preparing(request, certificate, what=DossierFile.Kind(DOSSIER_PARTS[part]).label)
-    return serve_stored(
+    return download(
         stored.file, filename=stored.download_name(certificate), content_type=stored.content_type
     )
 
@@ -443,7 +433,7 @@ def shipment_download(request, pk, document):
         )
         response["Retry-After"] = "30"
         return response
-    return serve_stored(
+    return download(
         stored, filename=shipment.download_name(document), content_type="application/pdf"
     )
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # sitemap.xml of the public catalogue (catalogue/sitemaps.py).
+    "django.contrib.sitemaps",
     "django_fsm",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "assessments",
     "curation",
     "certificates",
+    "catalogue",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +203,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+# A web process keeps its database connection between requests: opening one costs
+# PostgreSQL a few milliseconds, as much as a whole list page's queries. Checked before
+# reuse, so a restarted database server costs one failed check, not a failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,14 +2,19 @@
 schema, the admin and the health checks."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from catalogue.sitemaps import SITEMAPS
 from curation import api, health
 
 urlpatterns = [
     path("", include("curation.urls")),
     path("products/", include("products.urls")),
     path("", include("certificates.urls")),
+    path("catalogue/", include("catalogue.urls")),
+    # The public catalogue's pages, for search engines (catalogue/sitemaps.py).
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("allauth.urls")),
     # The API's ids are matched as text, so that a malformed one reaches the API and gets
     # its JSON 404 (the schema declares them integers).

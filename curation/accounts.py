@@ -46,6 +46,39 @@ class AccountAdapter(DefaultAccountAdapter):
         return ip
 
 
+def email_in_use(email: str, *, other_than) -> bool:
+    """Whether an account other than `other_than` (a user, saved or not) already has
+    `email`, as an allauth address or its own e-mail field, compared without case as
+    allauth compares them (ACCOUNT_UNIQUE_EMAIL)."""
+    addresses = EmailAddress.objects.filter(email__iexact=email)
+    users = get_user_model().objects.filter(email__iexact=email)
+    if other_than.pk is not None:
+        addresses = addresses.exclude(user=other_than)
+        users = users.exclude(pk=other_than.pk)
+    return addresses.exists() or users.exists()
+
+
+def email_vouched_for(user) -> EmailAddress | None:
+    """Record the user's e-mail as their verified, primary address: a superuser who types
+    it in the admin vouches for it. allauth's mandatory verification would otherwise stop
+    staff made there at their first sign-in, with a confirmation e-mail nobody told them
+    to expect. (The admin form refuses an address another account has: `email_in_use`.)"""
+    email = user.email.strip().lower()
+    if not email:
+        return None
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email__iexact=email, defaults={"email": email}
+    )
+    # One primary address per user (allauth's constraint): the old one steps down first.
+    EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+        primary=False
+    )
+    if not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+    return address
+
+
 def attempted_account(request, credentials=None) -> str | None:
     """The account a sign-in attempt is for, as django-axes counts failures.
 

@@ -1,10 +1,12 @@
 """Admin for the workflow: the state is read-only; transitions are offered only through
 the same services and permission checks as every other entry point."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Rubric
 from curation import services
+from curation.accounts import email_in_use, email_vouched_for
 from curation.forms import TransitionForm
 from curation.models import (
     Application,
@@ -20,6 +23,7 @@ from curation.models import (
     CuratorAssignmentChange,
     Notification,
     Profile,
+    Reminder,
     RevisionRequest,
     StateTarget,
     TransitionLog,
@@ -28,6 +32,7 @@ from curation.transitions import SPECS
 from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import BoundedPaginator
+from products.selectors import product_ids_matching
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -126,6 +131,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     def business_region(self, obj):
         return obj.product.business.region.code
 
+    def get_search_results(self, request, queryset, search_term):
+        # The staff lists' search (`product_ids_matching`, over the fields above): one
+        # indexed lookup per table, where Django's would check every joined row.
+        text = search_term.strip()
+        if not text:
+            return queryset, False
+        return queryset.filter(product__in=product_ids_matching(text)), False
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = BoundedPaginator(
             queryset,
@@ -218,6 +231,15 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["recipient", "application__product"]
 
 
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "subject_id", "threshold", "recipient", "notification"]
+    list_filter = ["kind", "threshold"]
+    search_fields = ["recipient__username", "recipient__email"]
+    list_select_related = ["recipient", "notification"]
+    date_hierarchy = "created_at"
+
+
 @admin.register(CuratorAssignment)
 class CuratorAssignmentAdmin(ReadOnlyAdmin):
     list_display = ["application", "curator", "is_lead", "assigned_by", "assigned_at"]
@@ -272,14 +294,71 @@ class ProfileInline(admin.StackedInline):
     filter_horizontal = ["regions"]
 
 
+class VouchedEmailMixin:
+    """The e-mail field of the admin's user forms. A superuser's address is recorded as
+    verified (`SiapEksporUserAdmin.save_model`), and allauth lets one verified address
+    belong to one account only, so one another account has is refused here rather than
+    break the save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" in self.fields:
+            self.fields["email"].help_text = _(
+                "Recorded as verified: the person signs in without confirming it by e-mail, "
+                "so check that it is theirs."
+            )
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "")
+        # Only a new address is vouched for, so only a new one is checked: an account
+        # that shares an old one (made before this check) can still be edited.
+        changed = email.lower() != (self.instance.email or "").lower()
+        if email and changed and email_in_use(email, other_than=self.instance):
+            raise forms.ValidationError(_("Another account already uses this e-mail address."))
+        return email
+
+
+class StaffCreationForm(VouchedEmailMixin, AdminUserCreationForm):
+    pass
+
+
+class StaffChangeForm(VouchedEmailMixin, UserChangeForm):
+    pass
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class SiapEksporUserAdmin(UserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    # A staff member is made in one form: sign-in, e-mail, roles (groups) and, below, the
+    # profile's regions.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "groups",
+                ),
+            },
+        ),
+    )
     inlines = [ProfileInline]
     list_filter = [*UserAdmin.list_filter, "profile__regions"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "email" in form.changed_data:
+            email_vouched_for(obj)
 
 
 @admin.register(StateTarget)

@@ -102,7 +102,9 @@ class TransitionInputSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="The written input: required for request_revision (what to fix), resubmit "
-        "(the answer) and reject (the reason); a note for the other steps.",
+        "(the answer) and reject (the reason), and for pass_curation when a curator scored a "
+        "gate criterion below its minimum (why it passes all the same); a note for the other "
+        "steps.",
     )
     curators = OfferedCuratorField(
         many=True,

@@ -162,6 +162,13 @@ def application_reassign_curators(
     return locked
 
 
+def assignment_history(application: Application) -> list[CuratorAssignmentChange]:
+    """Every change of the application's curators, oldest first, each with the curator and
+    who made it: the curator history the staff pages show
+    (templates/curation/_assignment_history.html)."""
+    return list(application.assignment_history.select_related("curator", "by"))
+
+
 def assignment_version(
     application: Application, history: Sequence[CuratorAssignmentChange] | None = None
 ) -> int:

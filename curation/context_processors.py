@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from curation.selectors import unread_notification_count
+from curation.identity import who_is
 from curation.two_factor import requires_two_factor
 from kernel.roles import Role, user_roles
 
@@ -25,7 +25,7 @@ def navigation(request):
         (
             reverse("curation:notifications"),
             _("Notifications"),
-            unread_notification_count(user) or None,
+            who_is(user).unread_notices or None,
         )
     )
     items.append((reverse("account_email"), _("Account"), None))

@@ -159,8 +159,13 @@ class TransitionForm(CuratorPickerMixin, forms.Form):
     def __init__(self, *args, spec: TransitionSpec, application, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
-        self.fields["comment"].label = spec.written_input.label
-        self.fields["comment"].required = spec.written_input.required
+        # What this application asks for now: the page shows `written_input.reasons`.
+        self.written_input = spec.input_for(application)
+        self.fields["comment"].label = self.written_input.label
+        self.fields["comment"].required = self.written_input.required
+        if self.written_input.missing is not None:
+            # The service's own refusal, so the page and the API say the same thing.
+            self.fields["comment"].error_messages["required"] = self.written_input.missing
         if spec.picks_curators:
             self.add_curator_fields(application)
             self.fields["comment"].widget.attrs["rows"] = 3

@@ -1,8 +1,12 @@
 from django.utils import translation
 
+from curation.identity import who_is
+
 
 class UserLanguageMiddleware:
-    """A signed-in user's own language choice (Profile.language) wins over the browser's."""
+    """A signed-in user's own language choice (Profile.language) wins over the browser's.
+    It is read with the rest of who the user is, in the one query every page's checks
+    need anyway (`curation.identity`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -10,10 +14,10 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            profile = getattr(user, "profile", None)
-            if profile is not None and profile.language != translation.get_language():
-                translation.activate(profile.language)
-                request.LANGUAGE_CODE = profile.language
+            language = who_is(user).language
+            if language is not None and language != translation.get_language():
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 

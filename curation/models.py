@@ -482,11 +482,24 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    # Empty for a notice about no application: a reminder to renew a business's document.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="notifications"
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     event = models.CharField(_("event"), max_length=40)
     comment = models.TextField(_("comment"), blank=True)
+    # The page the notice is about when it is not the application's (a reminder opens the
+    # document's upload page, the scoresheet, the certificate): a path under SITE_URL,
+    # linked from the notification list and, absolute, from the e-mail.
+    path = models.CharField(_("page"), max_length=200, blank=True)
+    # What the notice's text names besides the product and its business (a date, a
+    # document's type), as it stood when the notice was made. A text that reads differently
+    # per language is kept in each, {"id": ..., "en": ...} (`curation.notices`).
+    params = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
@@ -519,3 +532,54 @@ class StateTarget(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()}: {self.days}"
+
+
+class Reminder(models.Model):
+    """One reminder told to one person: what it was about, at which threshold. Written by
+    `curation.reminders` in the transaction that writes its notice, before the notice: its
+    unique constraint is what makes a second run skip it, and a run at the same moment wait
+    for the first one's commit and then skip it."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT_EXPIRING = "document_expiring", _("Document expiring")
+        CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+        STAGE_OVERDUE = "stage_overdue", _("Application overdue in its state")
+        SCORESHEET_OVERDUE = "scoresheet_overdue", _("Scoresheet overdue")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # What it is about, by kind: the document, the certificate, the audit row that took the
+    # application into the state it overstays (one stay in it), the scoring round. A plain
+    # id: they live in three apps, one of them above this one.
+    subject_id = models.PositiveBigIntegerField(_("about"))
+    threshold = models.PositiveSmallIntegerField(
+        _("threshold"), help_text=_("Days before the expiry date; 0 for a target passed.")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notification"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            # Its index also answers "already told?" for a run's candidates, by kind and ids.
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "threshold", "recipient"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject_id}/{self.threshold} → {self.recipient}"

@@ -1,8 +1,14 @@
 """What a notice says: the subject and text of each event's notice, in the active
 language. A transition's notice is part of its spec (`curation.transitions`); the notices
-of other changes are below. Sending them is `curation.notifications`."""
+of other changes and the reminders are below. Sending them is `curation.notifications`."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from curation import recipients
 from curation.transitions import SPECS, Notice
@@ -39,7 +45,67 @@ OTHER_NOTICES = {
         ),
         recipients=recipients.nobody,
     ),
+    # Reminders (`curation.reminders`): each names its recipients and carries its own
+    # details (`Notification.params`); "days" also chooses the plural.
+    "document_expiring": Notice(
+        subject=_("Document expiring: %(document)s of %(holder)s"),
+        body=ngettext_lazy(
+            "The %(document)s of %(holder)s expires on %(date)s, in %(days)s day. Upload the "
+            "renewed document so that applications and certificates can rely on it.",
+            "The %(document)s of %(holder)s expires on %(date)s, in %(days)s days. Upload the "
+            "renewed document so that applications and certificates can rely on it.",
+            "days",
+        ),
+        recipients=recipients.nobody,
+    ),
+    "certificate_expiring": Notice(
+        subject=_("Certificate expiring: %(product)s"),
+        body=ngettext_lazy(
+            "The export readiness certificate %(number)s of %(product)s of %(business)s is "
+            "valid until %(date)s, %(days)s day from now. It is renewed by a new application "
+            "for the product, whose certificate replaces it.",
+            "The export readiness certificate %(number)s of %(product)s of %(business)s is "
+            "valid until %(date)s, %(days)s days from now. It is renewed by a new application "
+            "for the product, whose certificate replaces it.",
+            "days",
+        ),
+        recipients=recipients.nobody,
+    ),
+    "stage_overdue": Notice(
+        subject=_("Overdue: %(product)s (%(state)s)"),
+        body=_(
+            "The application for %(product)s of %(business)s has been in the state "
+            "“%(state)s” since %(since)s; its target was to move on by %(due)s. Please see "
+            "to its next step."
+        ),
+        recipients=recipients.nobody,
+    ),
+    "scoresheet_overdue": Notice(
+        subject=_("Scoresheet overdue: %(product)s"),
+        body=_(
+            "Your scoresheet for %(product)s of %(business)s (scoring round %(round)s) was "
+            "due by %(due)s and has not been submitted. Please score the product and submit "
+            "it."
+        ),
+        recipients=recipients.nobody,
+    ),
 }
+
+
+def in_each_language(make: Callable[..., Any], *args: Any) -> dict[str, str]:
+    """A notice's detail that reads differently per language (a label, a date), made now in
+    each language: the notice is read later, by each reader in their own."""
+    made = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            made[language] = str(make(*args))
+    return made
+
+
+def _in_active_language(value):
+    if not isinstance(value, dict):
+        return value
+    return value.get(translation.get_language()) or value.get(settings.LANGUAGE_CODE, "")
 
 
 def notice_for(event: str) -> Notice:
@@ -56,9 +122,13 @@ def notice_for(event: str) -> Notice:
 def render(notification) -> tuple[str, str]:
     """Subject and body in the active language."""
     notice = notice_for(notification.event)
-    application = notification.application
-    params = {"product": application.product.name, "business": application.product.business.name}
-    text = str(notice.body) % params
+    params = {}
+    if notification.application_id is not None:
+        product = notification.application.product
+        params = {"product": product.name, "business": product.business.name}
+    params.update({k: _in_active_language(v) for k, v in notification.params.items()})
+    # `%` on the lazy text itself: a plural's count is read from the params.
+    text = str(notice.body % params)
     if notification.comment:
         text = f"{text}\n\n{notification.comment}"
-    return str(notice.subject) % params, text
+    return str(notice.subject % params), text

@@ -5,10 +5,13 @@ returns the users concerned. `notifications.notify` leaves out whoever acted and
 the people the service names itself (the curators it added, the exporter it shared with).
 """
 
+from collections import defaultdict
+
 from django.contrib.auth import get_user_model
 
 from kernel.roles import Role
 from kernel.states import State
+from products.models import Membership
 
 
 def _region_staff(application, role: Role):
@@ -33,8 +36,24 @@ def business_members(application, source):
     )
 
 
+def members_by_business(business_ids):
+    """The active members of each of these businesses, in one query (the reminders of
+    many documents at once)."""
+    members = defaultdict(list)
+    memberships = Membership.objects.filter(business__in=business_ids, user__is_active=True)
+    for membership in memberships.select_related("user").order_by("pk"):
+        members[membership.business_id].append(membership.user)
+    return members
+
+
 def assigned_curators(application, source):
     return get_user_model().objects.filter(curator_assignments__application=application)
+
+
+def lead_curator(application, source):
+    return get_user_model().objects.filter(
+        curator_assignments__application=application, curator_assignments__is_lead=True
+    )
 
 
 def region_coordinators(application, source):
@@ -78,3 +97,25 @@ def whoever_was_working_on_it(application, source):
         State.PACKAGING_REVISION: region_packaging_reviewers,
     }.get(source)
     return working(application, source) if working else get_user_model().objects.none()
+
+
+# Who takes an application's next step in each state it can wait in: the MSME when asked
+# to fix something, else the staff whose step it is. A coordinator's own step (assigning
+# curators) has no one else.
+NEXT_STEP = {
+    State.SUBMITTED: nobody,
+    State.IN_CURATION: lead_curator,
+    State.REVISION_REQUESTED: business_members,
+    State.PACKAGING_REVIEW: region_packaging_reviewers,
+    State.PACKAGING_REVISION: business_members,
+    State.AWAITING_CERTIFICATION: region_certifying_officers,
+}
+
+
+def next_step_and_coordinators(application, source):
+    """When an application stays in a state (`source`) past its target: whoever takes its
+    next step there, and the region's coordinators, who watch the pace."""
+    return [
+        *NEXT_STEP[source](application, source),
+        *region_coordinators(application, source),
+    ]

@@ -1,15 +1,22 @@
 """Loading the shipped reference data (a copy of shared/domain) into the database.
 
-Idempotent: a second load changes nothing. A rubric or checklist version already in the
-database is left as it is (a used version must never change); a new version in the
-files is added beside it.
+Loading again after the files changed brings the database up to them, and loading twice
+changes nothing (a row that already agrees with its file is not written). Regions,
+categories, markets and document types are updated in place, so a corrected fact (a
+halal certificate that does not expire, Korea's IK-CEPA) holds from the next load on.
+
+A rubric or checklist version is never changed: an application and its packaging
+reviews keep the version they were made with. When the file says something no version
+of its key says yet, it is added as a new version (the file's number, or the next free
+one when an office's own copy took it) and becomes the one new applications use.
 """
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import models, transaction
 
 from assessments.models import ChecklistItem, Criterion, PackagingChecklist, Rubric
 from kernel.roles import Role
@@ -26,119 +33,171 @@ REQUIRED_FOR = {
 }
 
 
-def read(name: str) -> dict:
-    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+def read(name: str, directory: Path = DATA_DIR) -> dict:
+    return json.loads((directory / name).read_text(encoding="utf-8"))
 
 
 @transaction.atomic
-def load_reference_data() -> dict[str, int]:
-    """Create or update groups, regions, categories, markets, document types, and add the
-    rubric and checklist versions not yet present. Returns how many rows each touched."""
+def load_reference_data(directory: Path = DATA_DIR) -> dict[str, int]:
+    """Bring groups, regions, categories, markets, document types, the rubric and the
+    packaging checklist up to the files in `directory`. Returns how many rows of each it
+    created or changed (a rubric or checklist counts once per version added)."""
     counts = {}
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    counts["roles"] = len(Role)
+    counts["roles"] = sum(Group.objects.get_or_create(name=role.value)[1] for role in Role)
 
-    for region in read("regions.json")["regions"]:
-        Region.objects.update_or_create(
-            code=region["code"], defaults={"name": region["name"], "province": region["province"]}
+    counts["regions"] = sum(
+        _put(Region, {"code": region["code"]}, name=region["name"], province=region["province"])
+        for region in read("regions.json", directory)["regions"]
+    )
+
+    counts["categories"] = sum(
+        _put(
+            Category,
+            {"key": category["key"]},
+            kind=category["kind"],
+            plant_or_wood=bool(category.get("plant_or_wood") or category.get("plant")),
+            hs_headings=category["hs"],
+            label_id=category["label"]["id"],
+            label_en=category["label"]["en"],
         )
-    counts["regions"] = Region.objects.count()
+        for category in read("categories.json", directory)["categories"]
+    )
 
-    for category in read("categories.json")["categories"]:
-        Category.objects.update_or_create(
-            key=category["key"],
-            defaults={
-                "kind": category["kind"],
-                "plant_or_wood": bool(category.get("plant_or_wood") or category.get("plant")),
-                "hs_headings": category["hs"],
-                "label_id": category["label"]["id"],
-                "label_en": category["label"]["en"],
-            },
+    counts["markets"] = sum(
+        _put(
+            Market,
+            {"key": market["key"]},
+            name_id=market["name"]["id"],
+            name_en=market["name"]["en"],
+            origin_proof=market["origin_proof"],
+            extra_requirements=market["extra"],
+            confirmed=market["tag"] == "C",
         )
-    counts["categories"] = Category.objects.count()
+        for market in read("markets.json", directory)["markets"]
+    )
 
-    markets = read("markets.json")
-    for market in markets["markets"]:
-        Market.objects.update_or_create(
-            key=market["key"],
-            defaults={
-                "name_id": market["name"]["id"],
-                "name_en": market["name"]["en"],
-                "origin_proof": market["origin_proof"],
-                "extra_requirements": market["extra"],
-                "confirmed": market["tag"] == "C",
-            },
+    counts["document types"] = sum(
+        _put(
+            DocumentType,
+            {"key": doc["key"]},
+            scope=doc["scope"],
+            label_id=doc["label"]["id"],
+            label_en=doc["label"]["en"],
+            issuer=doc.get("issuer", ""),
+            number_pattern=doc.get("pattern") or "",
+            number_confirmed=doc["tag"] == "C" and bool(doc.get("pattern")),
+            required_for=REQUIRED_FOR.get(doc["required_for"], DocumentType.RequiredFor.NONE),
+            expires=bool(doc.get("expires")),
+            validity_years=doc.get("validity_years"),
+            has_number=doc["key"] not in ("product_photo", "packaging_photo", "lab_test"),
+            rule=doc.get("rule", ""),
         )
-    counts["markets"] = Market.objects.count()
+        for doc in read("documents.json", directory)["documents"]
+    )
 
-    for doc in read("documents.json")["documents"]:
-        DocumentType.objects.update_or_create(
-            key=doc["key"],
-            defaults={
-                "scope": doc["scope"],
-                "label_id": doc["label"]["id"],
-                "label_en": doc["label"]["en"],
-                "issuer": doc.get("issuer", ""),
-                "number_pattern": doc.get("pattern") or "",
-                "number_confirmed": doc["tag"] == "C" and bool(doc.get("pattern")),
-                "required_for": REQUIRED_FOR.get(
-                    doc["required_for"], DocumentType.RequiredFor.NONE
-                ),
-                "expires": bool(doc.get("expires")),
-                "validity_years": doc.get("validity_years"),
-                "has_number": doc["key"] not in ("product_photo", "packaging_photo", "lab_test"),
-                "rule": doc.get("rule", ""),
-            },
-        )
-    counts["document types"] = DocumentType.objects.count()
-
-    counts["rubrics"] = _load_rubric(read("rubric-default.json"))
-    counts["checklists"] = _load_checklist(read("packaging-checklist.json"))
+    counts["rubrics"] = _load_rubric(read("rubric-default.json", directory))
+    counts["checklists"] = _load_checklist(read("packaging-checklist.json", directory))
     return counts
 
 
+def _put(model: type[models.Model], lookup: dict, **values) -> bool:
+    """Create the row found by `lookup`, or change those of its `values` that differ.
+    Returns whether it wrote anything."""
+    row = model._default_manager.filter(**lookup).first()
+    if row is None:
+        model._default_manager.create(**lookup, **values)
+        return True
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)
+    return bool(changed)
+
+
 def _load_rubric(data: dict) -> int:
-    if Rubric.objects.filter(key=data["key"], version=data["version"]).exists():
-        return 0
-    rubric = Rubric.objects.create(
-        key=data["key"],
-        version=data["version"],
-        title_id=data["title"]["id"],
-        title_en=data["title"]["en"],
-        pass_mark=data["pass_mark"],
-        disagreement_spread=data["disagreement_spread"],
-        min_curators=data["min_curators"],
-        grades=data["grades"],
-        levels=data["scale"]["levels"],
-    )
-    for position, criterion in enumerate(data["criteria"]):
-        Criterion.objects.create(
-            rubric=rubric,
-            key=criterion["key"],
-            position=position,
-            weight=criterion["weight"],
-            floor=criterion.get("floor"),
-            floor_applies_to=criterion.get("floor_applies_to", "all"),
-            label_id=criterion["label"]["id"],
-            label_en=criterion["label"]["en"],
-            anchors=criterion["anchors"],
-        )
-    return 1
+    fields = {
+        "title_id": data["title"]["id"],
+        "title_en": data["title"]["en"],
+        "pass_mark": Decimal(str(data["pass_mark"])),
+        "disagreement_spread": data["disagreement_spread"],
+        "min_curators": data["min_curators"],
+        "grades": data["grades"],
+        "levels": data["scale"]["levels"],
+    }
+    criteria = [
+        {
+            "key": criterion["key"],
+            "position": position,
+            "weight": criterion["weight"],
+            "floor": criterion.get("floor"),
+            "floor_applies_to": criterion.get("floor_applies_to", "all"),
+            "label_id": criterion["label"]["id"],
+            "label_en": criterion["label"]["en"],
+            "anchors": criterion["anchors"],
+        }
+        for position, criterion in enumerate(data["criteria"])
+    ]
+    return _add_version(Rubric, data, fields, criteria, part_model=Criterion, parent="rubric")
 
 
 def _load_checklist(data: dict) -> int:
-    if PackagingChecklist.objects.filter(key=data["key"], version=data["version"]).exists():
+    # "categories" may name a category or a kind ("food" covers every food category); a
+    # name that is neither would hide its item from every product, so it is refused.
+    known = set(Category.objects.values_list("key", flat=True)) | set(Category.Kind.values)
+    for item in data["items"]:
+        unknown = sorted(set(item.get("categories", [])) - known)
+        if unknown:
+            raise ValueError(
+                f"packaging-checklist.json item {item['key']!r}: {', '.join(unknown)} is "
+                "neither a category key of categories.json nor a kind"
+            )
+    items = [
+        {
+            "key": item["key"],
+            "position": position,
+            "applies": item["applies"],
+            "categories": item.get("categories", []),
+            "mandatory": item["mandatory"],
+            "label_id": item["label"]["id"],
+            "label_en": item["label"]["en"],
+        }
+        for position, item in enumerate(data["items"])
+    ]
+    return _add_version(
+        PackagingChecklist, data, {}, items, part_model=ChecklistItem, parent="checklist"
+    )
+
+
+def _add_version(model, data: dict, fields: dict, parts: list[dict], *, part_model, parent):
+    """Add the file's rubric or checklist as a new version unless a version of its key
+    already says the same. Returns 1 when it added one."""
+    related = part_model._meta.get_field(parent).remote_field.related_name
+    versions = list(model.objects.filter(key=data["key"]).prefetch_related(related))
+    if any(_says(version, fields, parts, related) for version in versions):
         return 0
-    checklist = PackagingChecklist.objects.create(key=data["key"], version=data["version"])
-    for position, item in enumerate(data["items"]):
-        ChecklistItem.objects.create(
-            checklist=checklist,
-            key=item["key"],
-            position=position,
-            applies=item["applies"],
-            mandatory=item["mandatory"],
-            label_id=item["label"]["id"],
-            label_en=item["label"]["en"],
-        )
+    taken = {version.version for version in versions}
+    number = data["version"] if data["version"] not in taken else max(taken) + 1
+    added = model.objects.create(key=data["key"], version=number, **fields)
+    part_model.objects.bulk_create(part_model(**{parent: added}, **part) for part in parts)
+    # New applications use the corrected version; switching the others off (the admin's
+    # "use this version" does the same) changes nothing an application used.
+    for version in versions:
+        if version.is_active:
+            version.is_active = False
+            version.save(update_fields=["is_active"])
     return 1
+
+
+def _says(version, fields: dict, parts: list[dict], related: str) -> bool:
+    """Whether `version` holds `fields` and exactly `parts`, in their order."""
+    if any(getattr(version, name) != value for name, value in fields.items()):
+        return False
+    held = sorted(getattr(version, related).all(), key=lambda part: part.position)
+    if len(held) != len(parts):
+        return False
+    return all(
+        getattr(part, name) == value
+        for part, want in zip(held, parts, strict=True)
+        for name, value in want.items()
+    )

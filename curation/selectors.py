@@ -10,7 +10,7 @@ visible to them) read through here too: `products_of`, `get_document_for_user`.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING
@@ -21,7 +21,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from assessments.rules import curation_result
-from curation.models import Application, CuratorAssignment, Notification
+from assessments.selectors import current_round_in_one_read
+from curation.models import Application, CuratorAssignment
 from curation.permissions import is_assigned_curator
 from kernel import (
     lookups,  # noqa: F401 (registers the any_of lookup)
@@ -207,10 +208,6 @@ def curators_offered(application: Application) -> QuerySet[_User]:
     )
 
 
-def unread_notification_count(user: _User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def work_queues(user: _User) -> list[tuple[Role, QuerySet[Application]]]:
     """The lists waiting for this user's action, by role: (role, queryset)."""
     roles = user_roles(user)
@@ -242,20 +239,52 @@ def visible_curation_result(user: _AnyUser, application: Application) -> Aggrega
     - Other staff of the application (coordinator, reviewer, officer) see it once scored.
 
     It lives here rather than in `assessments.selectors` because it reads who is assigned
-    to curate the application, which is the workflow's data.
+    to curate the application, which is the workflow's data. It reads the rounds a page
+    loaded with the application (`curation.views.workspaces.SCORING`);
+    `visible_curation_result_in_one_read` is the same for a page that loaded none.
     """
     current = application.current_round
     if current is None:
         return None
+    return _visible(
+        user,
+        application,
+        closed=current.closed_at is not None,
+        submitted_by=lambda: {sheet.curator_id for sheet in current.sheets() if sheet.is_submitted},
+        result=lambda: curation_result(application),
+    )
+
+
+def visible_curation_result_in_one_read(
+    user: _AnyUser, application: Application
+) -> Aggregate | None:
+    """`visible_curation_result` for a page that shows the result and none of the
+    scoresheets (the application page): the current round in one query
+    (`assessments.selectors.current_round_in_one_read`)."""
+    current = current_round_in_one_read(application)
+    return _visible(
+        user,
+        application,
+        closed=current.closed,
+        submitted_by=lambda: current.submitted_by,
+        result=lambda: current.result,
+    )
+
+
+def _visible(
+    user: _AnyUser,
+    application: Application,
+    *,
+    closed: bool,
+    submitted_by: Callable[[], Collection[int]],
+    result: Callable[[], Aggregate | None],
+) -> Aggregate | None:
+    """The blind review of both: `result()` if `user` may see it now, else None."""
     if is_business_member(user, application):
-        return curation_result(application) if current.closed_at is not None else None
-    if is_assigned_curator(user, application):
-        own_submitted = any(
-            sheet.curator_id == user.pk and sheet.is_submitted for sheet in current.sheets()
-        )
-        if not own_submitted:
-            return None
-    return curation_result(application)
+        return result() if closed else None
+    if is_assigned_curator(user, application) and user.pk not in submitted_by():
+        return None
+    return result()
 
 
 # The MSME's products and documents, as far as they depend on applications.
@@ -269,7 +298,8 @@ def products_of(user: _AnyUser) -> QuerySet[Product]:
         return Product.objects.none()
     latest = Application.objects.filter(product=OuterRef("pk")).order_by("-created_at", "-pk")
     today = timezone.localdate()
-    documents = Document.objects.filter(product=OuterRef("pk")).not_superseded()
+    # Only the types that expire have an expiry that counts (not a halal certificate's).
+    documents = Document.objects.filter(product=OuterRef("pk")).expiring_kinds().not_superseded()
     return (
         Product.objects.filter(business__in=member_businesses(user))
         .select_related("business", "category")

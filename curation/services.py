@@ -127,9 +127,12 @@ def _run(
             problems: Sequence[str | Promise] = transition_problems(
                 user=by, application=locked, name=name
             )
-            missing = spec.written_input.missing  # set when the text is required
-            if not problems and missing is not None and not comment.strip():
-                problems = [missing]
+            if not problems:
+                # Read on the locked row: what this application asks for now (passing over
+                # a gate score below its floor takes a reason), not what a page showed.
+                missing = spec.input_for(locked).missing  # set when the text is required
+                if missing is not None and not comment.strip():
+                    problems = [missing]
             if not problems and validate is not None:
                 problems = validate(locked)
             if problems:

@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assessments.rules import gate_scores_below_floor
 from curation import recipients
 from curation.models import Application
 from curation.permissions import is_lead_curator
@@ -55,6 +56,9 @@ class WrittenInput:
     missing: Text | None = None
     # The MSME reads it in the application's history (else it is a note for the office).
     shown_to_msme: bool = True
+    # Why the text is asked for on this application, shown above the field (the reasons
+    # of a stricter input: `TransitionSpec.written_input_when`).
+    reasons: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -89,8 +93,20 @@ class TransitionSpec:
     acting_role: Role | RoleOf
     notice: Notice
     written_input: WrittenInput = COMMENT
+    # A stricter written input (same field) that an application may call for now, or None
+    # where `written_input` serves: a function of the application.
+    written_input_when: Callable[[Application], WrittenInput | None] | None = None
     # Also takes the curators and the lead (`curators`, `lead`), chosen on the page.
     picks_curators: bool = False
+
+    def input_for(self, application: Application) -> WrittenInput:
+        """The written input this transition asks for on `application` now: what the form
+        shows and requires, and what the service insists on."""
+        if self.written_input_when is not None:
+            stricter = self.written_input_when(application)
+            if stricter is not None:
+                return stricter
+        return self.written_input
 
     def role_of(self, application: Application, user: _User) -> Role:
         if isinstance(self.acting_role, Role):
@@ -130,6 +146,31 @@ def rejecting_role(application: Application, user: _User) -> Role:
         State.PACKAGING_REVIEW: Role.PACKAGING_REVIEWER,
         State.AWAITING_CERTIFICATION: Role.CERTIFYING_OFFICER,
     }[application.state]
+
+
+def reason_for_gate_scores_below_floor(application: Application) -> WrittenInput | None:
+    """Passing curation over a curator's score below a gate's floor takes the lead's
+    written reason. The gate itself reads the curators' mean, so without this a single
+    knock-out score (a 1 on legality beside a 5) would let the product through unseen;
+    the reason is kept as the transition's comment, in the history."""
+    below = gate_scores_below_floor(application)
+    if not below:
+        return None
+    reasons = tuple(score.sentence for score in below)
+    return WrittenInput(
+        field="comment",
+        label=_("Why does the product pass although a curator scored a gate below its minimum?"),
+        missing=" ".join(
+            (
+                gettext(
+                    "Passing needs your written reason: a curator scored a gate criterion "
+                    "below its minimum."
+                ),
+                *reasons,
+            )
+        ),
+        reasons=reasons,
+    )
 
 
 def _by_name(*specs: TransitionSpec) -> dict[str, TransitionSpec]:
@@ -207,6 +248,7 @@ SPECS: dict[str, TransitionSpec] = _by_name(
         name="pass_curation",
         label=_("Pass curation"),
         acting_role=Role.CURATOR,
+        written_input_when=reason_for_gate_scores_below_floor,
         notice=Notice(
             subject=_("%(product)s passed curation"),
             body=_("%(product)s of %(business)s passed curation and moves to packaging review."),

@@ -6,7 +6,7 @@ and the MSME's product pages that show or start applications (under /products/).
 from django.urls import path
 
 from curation.views import applications as views
-from curation.views import certification_review, packaging, scoring
+from curation.views import certification_review, evidence, packaging, scoring
 from curation.views import products as product_views
 
 app_name = "curation"
@@ -33,10 +33,16 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/curation/", scoring.curation, name="curation"),
     path("applications/<int:pk>/packaging/", packaging.packaging, name="packaging"),
+    # The evidence beside every workspace: a document opened in the browser, a photo drawn.
     path(
         "applications/<int:pk>/evidence/<int:document_pk>/",
-        packaging.evidence,
+        evidence.evidence,
         name="evidence",
+    ),
+    path(
+        "applications/<int:pk>/evidence/<int:document_pk>/image/",
+        evidence.evidence_image,
+        name="evidence_image",
     ),
     # The path keeps its first name so that bookmarks and links already sent still work.
     path(

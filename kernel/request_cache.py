@@ -61,6 +61,16 @@ def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def remember(key: Hashable, value: object) -> None:
+    """Keep `value` for `key` for the rest of the request, as `memoized(key, ...)` would
+    have after computing it: for what a module read together with something else
+    (`curation.identity` reads who the user is in one query). Outside a request, nothing:
+    every call reads the database."""
+    cache = _cache.get()
+    if cache is not None:
+        cache[key] = value
+
+
 def memoized_for(obj: object, name: str, compute: Callable[[], T]) -> T:
     """`compute()` about `obj`, once per request for this very instance (another instance
     of the same row, such as a locked copy, computes its own)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import rules
@@ -41,6 +42,12 @@ def user_roles(user: _AnyUser) -> set[str]:
         ("roles", user.pk), lambda: frozenset(user.groups.values_list("name", flat=True))
     )
     return set(roles)
+
+
+def remember_roles(user: _AnyUser, names: Iterable[str]) -> None:
+    """The user's role names, read with the rest of who they are (`curation.identity`):
+    `user_roles` answers with them for the rest of the request."""
+    request_cache.remember(("roles", user.pk), frozenset(names))
 
 
 def has_role(role: Role) -> rules.Predicate:

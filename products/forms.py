@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Business, Category, DocumentType, Market, Product
 from products.rules import required_document_types
 from products.uploads import ACCEPTED_TYPES
-from products.validators import strip_punctuation, validate_hs_code
+from products.validators import format_number, strip_punctuation, validate_hs_code
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -29,8 +30,8 @@ class BusinessForm(forms.ModelForm):
         help_texts = {
             "nib": _("13 digits, from your OSS business licence, for example 1234567890123."),
             "npwp": _(
-                "15 digits as printed (99.999.999.9-999.999) or the 16-digit form; "
-                "dots and dashes are fine."
+                "16 digits since 2024 (your NIK, or 0 followed by the old 15 digits), or the "
+                "old 15 digits as printed (99.999.999.9-999.999); dots and dashes are fine."
             ),
             "region": _("The regency or city where you produce: its office curates your products."),
             "size": _("As on your NIB (micro, small or medium enterprise)."),
@@ -47,6 +48,9 @@ class BusinessForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].empty_label = _("Choose the region")
         for name in ("nib", "npwp"):
+            if self.initial.get(name):
+                # Shown as printed, as on every page (stored as digits).
+                self.initial[name] = format_number(name, self.initial[name])
             # Typed as printed, with dots and dashes: the stored digits are checked.
             field = self.fields[name]
             field.max_length = 30
@@ -277,12 +281,54 @@ class DocumentForm(forms.Form):
         help_text=_("PDF, JPEG, PNG or WebP, up to %(mb)s MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_TYPES)}),
     )
+    # Offered by the page only once the number was doubted (products.numbers), with the
+    # entry the doubts were about (`entry_key`): a confirmation holds for that entry only,
+    # not for a number or date changed while ticking the box.
+    number_confirmed = forms.BooleanField(
+        label=_("The number is right: save the document as it is"),
+        required=False,
+    )
+    confirmed_entry = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, scope, max_mb, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = DocumentType.objects.filter(scope=scope).order_by("label_en")
         self.fields["kind"].empty_label = _("Choose the document")
         self.fields["file"].help_text = self.fields["file"].help_text % {"mb": max_mb}
+
+    def entry_key(self) -> str:
+        """The valid entry's type, number and dates, which a confirmation is about."""
+        data = self.cleaned_data
+        kind = data.get("kind")
+        values = [kind.pk if kind else "", data.get("number", "").strip()]
+        values += [data.get("issued_on") or "", data.get("expires_on") or ""]
+        return "|".join(str(value) for value in values)
+
+    def confirms_entry(self) -> bool:
+        """Whether the number was confirmed for exactly what is entered now."""
+        data = self.cleaned_data
+        return bool(data.get("number_confirmed")) and data.get("confirmed_entry") == (
+            self.entry_key()
+        )
+
+    @cached_property
+    def document_types(self) -> list[DocumentType]:
+        """The types offered, read once for the page (its list of checks uses them too)."""
+        return list(self.fields["kind"].queryset)
+
+    @property
+    def expiring_kinds(self) -> str:
+        """The ids of the types that expire, for the page's script: the expiry date is
+        asked only for them (not for a halal certificate or an NIB)."""
+        return " ".join(str(t.pk) for t in self.document_types if t.expires)
+
+    @property
+    def asks_expiry(self) -> bool:
+        """Whether the type chosen so far (preselected or posted) expires; until one is
+        chosen, the expiry date is asked."""
+        chosen = str(self.fields["kind"].prepare_value(self["kind"].value()) or "")
+        kind = next((t for t in self.document_types if str(t.pk) == chosen), None)
+        return kind is None or kind.expires
 
 
 class InvitationForm(forms.Form):

@@ -8,8 +8,9 @@ of its region" are written once.
 
 They read the user's memberships and regions once per request (`member_business_roles`,
 `staff_region_ids`, through `kernel.request_cache`), so a page that checks ten
-permissions asks the database once for each; outside a request each check reads them
-afresh.
+permissions asks the database once for each (or not at all: a request reads them with the
+user's roles and language in one query, `curation.identity`); outside a request each
+check reads them afresh.
 """
 
 from __future__ import annotations
@@ -80,6 +81,16 @@ def staff_region_ids(user: _AnyUser) -> list[int]:
         ("regions", user.pk),
         lambda: list(Region.objects.filter(staff__user=user).values_list("pk", flat=True)),
     )
+
+
+def remember_memberships_and_regions(
+    user: _AnyUser, *, memberships: dict[int, str], region_ids: list[int]
+) -> None:
+    """What `member_business_roles` and `staff_region_ids` would read, read with the rest
+    of who the user is (`curation.identity`): they answer with it for the rest of the
+    request."""
+    request_cache.remember(("memberships", user.pk), memberships)
+    request_cache.remember(("regions", user.pk), region_ids)
 
 
 @rules.predicate

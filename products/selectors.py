@@ -9,7 +9,7 @@ download that staff may open) is in `curation.selectors`.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
@@ -73,13 +73,14 @@ def expiring_documents(
 ) -> QuerySet[Document]:
     """Documents of the user's businesses that expired or expire within `within_days`,
     keeping only the newest of each kind (an expired P-IRT replaced by a current one is
-    no longer a concern)."""
+    no longer a concern). A type that does not expire (halal) is never among them."""
     today = timezone.localdate()
     return (
         Document.objects.filter(
             business__in=member_businesses(user),
             expires_on__lte=today + timedelta(days=within_days),
         )
+        .expiring_kinds()
         .not_superseded()
         .select_related("kind", "product", "business")
         .order_by("expires_on")
@@ -102,3 +103,21 @@ def pending_invitations_for(user: _AnyUser) -> QuerySet[BusinessInvitation]:
         .exclude(business__memberships__user=user)
         .select_related("business", "invited_by")
     )
+
+
+def product_ids_matching(text: str) -> QuerySet[Product, Any]:
+    """The ids of the products whose name, or whose business's name or NIB, contains
+    `text` (in any case): what the application searches look for.
+
+    Two lookups joined by UNION, each of one table, rather than one condition over the
+    join of applications, products and businesses: on PostgreSQL each is an index scan
+    (the trigram indexes of products/migrations), so a search costs what it finds, not
+    what the region holds."""
+    businesses = Business.objects.filter(Q(name__icontains=text) | Q(nib__icontains=text))
+    by_name = Product.objects.filter(name__icontains=text).order_by().values("pk")
+    of_businesses = (
+        Product.objects.filter(business__in=businesses.order_by().values("pk"))
+        .order_by()
+        .values("pk")
+    )
+    return by_name.union(of_businesses)

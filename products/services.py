@@ -11,7 +11,6 @@ commit.
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -36,10 +35,11 @@ from products.models import (
     Membership,
     Product,
 )
+from products.numbers import UnconfirmedNumber, number_warnings, pirt_doubts
 from products.permissions import is_business_member, is_business_owner
 from products.tasks import send_invitation_email
 from products.uploads import inspect_upload
-from products.validators import normalize_number, strip_punctuation
+from products.validators import strip_punctuation
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
@@ -334,18 +334,6 @@ def product_update(
 # Documents.
 
 
-def number_warning(kind: DocumentType, number: str) -> str | None:
-    """A doubt about a number whose format is not confirmed (accepted, but worth a look)."""
-    if not number or not kind.number_pattern or kind.number_confirmed:
-        return None
-    if re.fullmatch(kind.number_pattern, normalize_number(kind.key, number)):
-        return None
-    return _(
-        "The number %(number)s does not have the usual format of a %(document)s. It was "
-        "accepted because that format is not confirmed: check it against the document."
-    ) % {"number": number, "document": kind.label}
-
-
 def _add_years(day: date, years: int) -> date:
     year = day.year + years
     return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
@@ -361,12 +349,15 @@ def document_upload(
     expires_on: date | None = None,
     file: File | None,
     by: _User,
+    number_confirmed: bool = False,
 ) -> Document:
     """Store one document of `business` (and `product` for a product document).
 
     The file's type is decided from its content, its name made by the server, and it is
     written through the storage API only once everything else has been checked. Returns
     the Document; `document.warnings` lists what was accepted but deserves a second look.
+    A number that disagrees with the other data (`products.numbers`) raises
+    `UnconfirmedNumber` until it comes with `number_confirmed`.
     """
     _require_member(by, business)
     errors: dict[str, list[str]] = {}
@@ -394,22 +385,16 @@ def document_upload(
         problem = kind.number_problem(number)
         if problem:
             errors.setdefault("number", []).append(problem)
-        elif warning := number_warning(kind, number):
-            warnings.append(warning)
-        elif kind.key in ("nib", "npwp") and (
-            normalize_number(kind.key, number) != getattr(business, kind.key)
-        ):
-            # Accepted (the profile may be the one that is wrong), but worth a look.
-            warnings.append(
-                _(
-                    "The number on this %(document)s is not the one in the business "
-                    "profile (%(profile)s). Check which one is right."
-                )
-                % {"document": kind.label, "profile": getattr(business, kind.key)}
-            )
+        else:
+            warnings += number_warnings(kind, number, business)
 
     if issued_on and issued_on > today:
         errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))
+    if not kind.expires:
+        # A type that does not expire has no expiry date to keep (a halal certificate is
+        # valid while ingredients and process are unchanged, UU 6/2023 art. 42): a date
+        # given anyway is not stored, checked or reminded of.
+        expires_on = None
     if expires_on is None and kind.expires and issued_on and kind.validity_years:
         expires_on = _add_years(issued_on, kind.validity_years)
         warnings.append(
@@ -433,17 +418,13 @@ def document_upload(
         warnings.append(
             _("No expiry date was given, so no reminder can be shown before it expires.")
         )
-    if kind.key == "pirt" and expires_on and number and "number" not in errors:
-        # The last two digits of a P-IRT number are the year it expires.
-        printed_year = int(strip_punctuation(number)[-2:])
-        if printed_year != expires_on.year % 100:
-            warnings.append(
-                _(
-                    "The P-IRT number ends in %(digits)s, which is the expiry year 20%(digits)s, "
-                    "but the expiry date entered is %(date)s. Check both."
-                )
-                % {"digits": f"{printed_year:02d}", "date": formats.date_format(expires_on)}
-            )
+    doubts = []
+    if kind.key == "pirt" and number and "number" not in errors:
+        doubts = pirt_doubts(
+            number,
+            business=business,
+            expires_on=None if "expires_on" in errors else expires_on,
+        )
 
     if file is None:
         errors.setdefault("file", []).append(_("Choose the file to upload."))
@@ -452,6 +433,10 @@ def document_upload(
             inspected = inspect_upload(file)
         except ValidationError as e:
             errors.setdefault("file", []).extend(e.messages)
+    # The doubts stay on the form while anything else is corrected, so the MSME answers
+    # them in the same round (the file is chosen again each time).
+    if doubts and (errors or not number_confirmed):
+        raise UnconfirmedNumber(doubts, fields=errors)
     if errors:
         raise WorkflowError(fields=errors)
 

@@ -9,6 +9,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import ean, luhn
+from stdnum.exceptions import InvalidChecksum
+from stdnum.id import npwp
 
 _PUNCTUATION = re.compile(r"[\s.\-/]")
 
@@ -29,7 +32,7 @@ def validate_nib(value: str) -> None:
 
 
 def validate_npwp(value: str) -> None:
-    _check(
+    cleaned = _check(
         value,
         r"\d{15}|\d{16}",
         _(
@@ -37,6 +40,40 @@ def validate_npwp(value: str) -> None:
             "or 16 digits (the current form, or a NIK)."
         ),
     )
+    if is_nik_npwp(cleaned):
+        # A person's NIK has no check digit; its layout is unconfirmed (DOMAIN-FACTS.md).
+        return
+    try:
+        npwp.validate(cleaned)
+    except InvalidChecksum:
+        # The digit before the dash as printed (99.999.999.9-999.999) checks the ones before
+        # it. Not "should be X": the wrong digit is as likely one of the others.
+        position = 9 if len(cleaned) == 16 else 8
+        raise ValidationError(
+            _(
+                "This NPWP has a typing error: its check digit (digit %(position)s, "
+                "%(found)s) does not match the digits before it (they give %(expected)s). "
+                "Compare each digit with your NPWP card."
+            ),
+            code="check_digit",
+            params={
+                "position": position + 1,
+                "found": cleaned[position],
+                "expected": luhn.calc_check_digit(cleaned[:position]),
+            },
+        ) from None
+
+
+def is_nik_npwp(digits: str) -> bool:
+    """Whether a 16-digit NPWP is a person's NIK (the entity form starts with 0)."""
+    return len(digits) == 16 and not digits.startswith("0")
+
+
+def npwp_16_digits(value: str) -> str:
+    """The current 16-digit form of an NPWP: an entity's is 0 followed by its old 15 digits
+    (DOMAIN-FACTS.md section 3); other values come back without punctuation."""
+    cleaned = strip_punctuation(value)
+    return "0" + cleaned if re.fullmatch(r"\d{15}", cleaned) else cleaned
 
 
 # The prefixes printed before a number on a label, which an MSME may copy with it.
@@ -65,25 +102,20 @@ def validate_bpom_md(value: str) -> None:
         )
 
 
-def gs1_check_digit(digits: str) -> int:
-    """The GS1 mod-10 check digit for the digits before it (weights 3,1,3,... from the right)."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return (10 - total % 10) % 10
-
-
 def validate_gs1_barcode(value: str) -> None:
     cleaned = _check(
         value,
         r"899\d{10}",
         _("An Indonesian GS1 barcode (EAN-13) has 13 digits and starts with 899."),
     )
-    expected = gs1_check_digit(cleaned[:12])
-    if int(cleaned[12]) != expected:
+    try:
+        ean.validate(cleaned)
+    except InvalidChecksum:
         raise ValidationError(
             _("The last digit of this barcode should be %(expected)s: check for a typing error."),
             code="check_digit",
-            params={"expected": expected},
-        )
+            params={"expected": ean.calc_check_digit(cleaned[:12])},
+        ) from None
 
 
 def validate_hs_code(value: str) -> None:
@@ -111,3 +143,27 @@ def normalize_number(kind: str, value: str) -> str:
     if kind in _LABEL_PREFIXES:
         return _without_label_prefix(kind, value)
     return strip_punctuation(value)
+
+
+def format_number(kind: str, value: str) -> str:
+    """A number as its document prints it, the same on every page and PDF that shows it.
+
+    The legacy 15-digit NPWP as 99.999.999.9-999.999, a P-IRT as 1234567890123-45, a BPOM
+    number as MD 123456789012; an NIB, a 16-digit NPWP and a barcode as their digits. A
+    number without its type's format (one of an unconfirmed format, or of another type) is
+    shown as it was typed.
+    """
+    value = (value or "").strip()
+    number = normalize_number(kind, value)
+    match kind:
+        case "npwp" if re.fullmatch(r"\d{15}", number):
+            return npwp.format(number)
+        case "npwp" if re.fullmatch(r"\d{16}", number):
+            return number
+        case "pirt" if re.fullmatch(r"\d{15}", number):
+            return f"{number[:13]}-{number[13:]}"
+        case "bpom_md" if re.fullmatch(r"M[DL]\d{12}", number):
+            return f"{number[:2]} {number[2:]}"
+        case "nib" | "gs1_barcode" if re.fullmatch(r"\d{13}", number):
+            return number
+    return value

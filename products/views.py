@@ -29,6 +29,7 @@ from products.forms import (
     form_initial_from,
 )
 from products.models import BusinessInvitation, DocumentType, Membership
+from products.numbers import UnconfirmedNumber, npwp_advice
 from products.permissions import is_business_owner
 
 
@@ -44,6 +45,11 @@ def _safe_next(request, default: str) -> str:
 def _show_warnings(request, warnings):
     for warning in warnings:
         messages.warning(request, warning)
+
+
+def _show_npwp_advice(request, business):
+    if advice := npwp_advice(business.npwp):
+        messages.info(request, advice)
 
 
 # Businesses.
@@ -75,6 +81,7 @@ def business_create(request):
                 _("%(business)s is registered and you are its owner. Now add your products.")
                 % {"business": business.name},
             )
+            _show_npwp_advice(request, business)
             return redirect("products:business", pk=business.pk)
     return render(
         request,
@@ -123,6 +130,7 @@ def business_edit(request, pk):
             workflow_error_to_form(form, e)
         else:
             messages.success(request, _("The business profile is saved."))
+            _show_npwp_advice(request, business)
             return redirect("products:business", pk=business.pk)
     return render(request, "products/business_form.html", {"form": form, "business": business})
 
@@ -309,6 +317,7 @@ def _upload(request, *, business, product, template_context):
         if product
         else reverse("products:business", args=[business.pk])
     )
+    doubts: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -321,7 +330,12 @@ def _upload(request, *, business, product, template_context):
                 expires_on=data["expires_on"],
                 file=data["file"],
                 by=request.user,
+                number_confirmed=form.confirms_entry(),
             )
+        except UnconfirmedNumber as e:
+            # Shown as warnings beside the confirmation box, not as errors.
+            doubts = e.doubts
+            workflow_error_to_form(form, WorkflowError(fields=e.fields))
         except WorkflowError as e:
             workflow_error_to_form(form, e)
         else:
@@ -336,9 +350,10 @@ def _upload(request, *, business, product, template_context):
         {
             **template_context,
             "form": form,
+            "doubts": doubts,
             "next": _safe_next(request, ""),
             "cancel": _safe_next(request, default_next),
-            "document_types": form.fields["kind"].queryset,
+            "document_types": form.document_types,
         },
     )
 

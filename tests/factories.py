@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
+from stdnum import luhn
 
 from assessments.rules import packaging_items
 from curation import services
@@ -89,13 +90,20 @@ def region(code="35.71"):
     return Region.objects.get(code=code)
 
 
+def valid_npwp(n: int) -> str:
+    """A business entity's 16-digit NPWP (0 and the legacy 15 digits) whose check digit, the
+    10th, is right."""
+    head = f"0{n:08d}"
+    return f"{head}{luhn.calc_check_digit(head)}000000"
+
+
 class BusinessFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Business
 
     name = factory.Sequence(lambda n: f"UMKM Maju {n}")
     nib = factory.Sequence(lambda n: f"{9120000000000 + n}")
-    npwp = factory.Sequence(lambda n: f"{10000000000000 + n:015d}")
+    npwp = factory.Sequence(lambda n: valid_npwp(10_000_000 + n))
     address = "Jl. Dhoho 1, Kediri"
     region = factory.LazyFunction(region)
     size = Business.Size.MICRO
@@ -142,7 +150,7 @@ PDF_BYTES = (
 
 VALID_NUMBERS = {
     "nib": "9120001234567",
-    "npwp": "01.234.567.8-901.000",
+    "npwp": "01.234.567.4-901.000",  # the legacy 15 digits as printed, check digit 4
     "pirt": "2063571010123-29",
     "bpom_md": "MD 224513001234",
     "halal": "ID35110000123450824",

@@ -97,7 +97,11 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(models.Q(pdf="") | models.Q(dossier_rendered_at__isnull=True))
 
     def with_related(self):
-        return self.select_related("region", "officer", "superseded_by", "application__product")
+        # The product twice: the certificate's own (what sharing and shipments check) and
+        # the application's (what the application's checks read).
+        return self.select_related(
+            "region", "officer", "superseded_by", "product", "application__product"
+        )
 
 
 class Certificate(CertificateStatement, models.Model):

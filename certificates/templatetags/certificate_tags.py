@@ -14,7 +14,12 @@ from certificates.permissions import (
     can_revoke_certificate,
     can_view_certificate,
 )
-from certificates.selectors import active_shares_of, dossier_parts, shipments_visible_to
+from certificates.selectors import (
+    active_shares_of,
+    certificate_of,
+    dossier_parts,
+    shipments_visible_to,
+)
 from certificates.sharing import certificate_usable_problems
 
 register = template.Library()
@@ -42,7 +47,7 @@ def certificate_panel(context, application=None, certificate=None):
     if not isinstance(certificate, Certificate):
         if application is None or application == "":
             return None
-        certificate = Certificate.objects.with_related().filter(application=application).first()
+        certificate = certificate_of(application)
     if certificate is None or not can_view_certificate.test(user, certificate):
         return None
     stored = dossier_parts(certificate)

@@ -16,7 +16,7 @@ Every login shares one published password, so this refuses to run with DEBUG off
 
 from curation.demo.loader import DemoDataError, read_businesses, read_people
 from curation.demo.report import SeedError, SeedReport
-from curation.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
+from curation.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_seeded, seed_demo
 
 __all__ = [
     "BUSINESSES",
@@ -26,6 +26,7 @@ __all__ = [
     "DemoDataError",
     "SeedError",
     "SeedReport",
+    "demo_seeded",
     "read_businesses",
     "read_people",
     "seed_demo",

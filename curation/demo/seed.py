@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.dispatch import Signal
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -34,6 +35,11 @@ DEMO_PASSWORD = "siap-ekspor-demo"
 # (README: add it to an authenticator app, or `make demo-code`); a demo only, since
 # seed_demo refuses to run with DEBUG off.
 DEMO_TOTP_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
+
+# Sent by `seed_demo` with its `report`, in its transaction, once the demo's applications
+# are played: the apps above the workflow (the catalogue) add their part of the demo, and
+# count it in the report. A receiver's error rolls the whole seed back.
+demo_seeded = Signal()
 
 
 def seed_demo() -> SeedReport:
@@ -75,6 +81,7 @@ def seed_demo() -> SeedReport:
                 play(product, spec, cast, owner, report)
                 report.count("applications", True)
             report.applications += list(product.applications.order_by("created_at"))
+        demo_seeded.send(sender=seed_demo, report=report)
     return report
 
 

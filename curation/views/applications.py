@@ -19,6 +19,7 @@ from assessments.models import Scoresheet
 from assessments.permissions import can_view_packaging_review
 from curation import assignments, services
 from curation import permissions as perms
+from curation.evidence import evidence_for
 from curation.forms import ReassignCuratorsForm, TransitionForm
 from curation.models import Application, CuratorAssignment, Notification, StateTarget
 from curation.permissions import can_reassign_curators
@@ -30,11 +31,12 @@ from curation.selectors import (
     user_roles,
     visible_among,
     visible_curation_result,
+    visible_curation_result_in_one_read,
     work_queues,
 )
 from curation.timeline import timeline_for
 from curation.transitions import SPECS, stale_message
-from curation.views.workspaces import MARKETS, PACKAGING, SCORING, with_assessments
+from curation.views.workspaces import MARKETS, PACKAGING, read_by_steps, with_assessments
 from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
@@ -42,7 +44,7 @@ from kernel.roles import Role
 from kernel.states import FINAL_STATES, State
 from products.models import Region
 from products.permissions import is_business_member, member_business_roles
-from products.selectors import expiring_documents
+from products.selectors import expiring_documents, product_ids_matching
 
 
 def home(request):
@@ -100,9 +102,7 @@ def application_list(request):
     regions = {r.code: r for r in region_choices(request.user)}
     query = request.GET.get("q", "").strip()
     if query:
-        applications = applications.filter(
-            Q(product__name__icontains=query) | Q(product__business__name__icontains=query)
-        )
+        applications = applications.filter(product__in=product_ids_matching(query))
     state = request.GET.get("state", "")
     if state in State.values:
         applications = applications.filter(state=state)
@@ -128,12 +128,26 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk):
-    application = with_assessments(
-        get_application_for_user(request.user, pk), *SCORING, *PACKAGING, *MARKETS
-    )
     user = request.user
-    offered = services.offered_transitions(user=user, application=application)
+    application = get_application_for_user(user, pk)
     member = is_business_member(user, application)
+    # The page offers each step of the user's job in this state, with what still blocks
+    # it: load what those steps' conditions read, each once, and no more (the result is
+    # read in one query unless passing curation loaded the scoresheets anyway).
+    steps = [
+        name for name in SPECS if services.is_offered(user=user, application=application, name=name)
+    ]
+    lookups = [*MARKETS, *read_by_steps(steps)]
+    if member and application.state == State.PACKAGING_REVISION:
+        lookups += PACKAGING  # the business's part lists what the packaging review failed
+    with_assessments(application, *dict.fromkeys(lookups))
+    offered = services.offered_transitions(user=user, application=application)
+    timeline = timeline_for(application, viewer_is_member=member)
+    result = (
+        visible_curation_result(user, application)
+        if "pass_curation" in steps
+        else visible_curation_result_in_one_read(user, application)
+    )
     context = {
         "application": application,
         "is_member": member,
@@ -141,24 +155,34 @@ def application_detail(request, pk):
             {"name": name, "label": SPECS[name].label, "problems": problems}
             for name, problems in offered.items()
         ],
-        "timeline": timeline_for(application, viewer_is_member=member),
-        "result": visible_curation_result(user, application),
+        "timeline": timeline,
+        "result": result,
         "next_step": next_step_for_msme(application) if member else None,
-        "workspaces": [] if member else staff_workspaces(user, application),
+        "workspaces": []
+        if member
+        else staff_workspaces(user, application, {entry.transition for entry in timeline}),
         "curators": [] if member else perms.curator_assignments(application),
+        # Who curated it when, by whom and why: staff only (the business never learns who
+        # its curators are).
+        "history": [] if member else assignments.assignment_history(application),
+        # Staff judge from the evidence; the business has its own part of the page.
+        "evidence": None if member else evidence_for(application),
     }
     return render(request, "curation/application_detail.html", context)
 
 
-def staff_workspaces(user, application) -> list[tuple[str, str]]:
-    """Links to the staff pages of this application that this user may open now."""
+def staff_workspaces(user, application, steps_taken: set[str]) -> list[tuple[str, str]]:
+    """Links to the staff pages of this application that this user may open now. The
+    steps taken so far (its history) say which have something to show: the curation
+    result once curators were assigned (and scoring began), the packaging checklist once
+    it passed curation (and its packaging review began)."""
     state = application.state
     links = []
     if perms.can_score.test(user, application) and state == State.IN_CURATION:
         links.append((reverse("curation:scoresheet", args=[application.pk]), _("Scoresheet")))
-    if perms.can_view_curation.test(user, application) and application.rounds.exists():
+    if perms.can_view_curation.test(user, application) and "assign_curators" in steps_taken:
         links.append((reverse("curation:curation", args=[application.pk]), _("Curation result")))
-    if can_view_packaging_review.test(user, application) and application.packaging_reviews.exists():
+    if can_view_packaging_review.test(user, application) and "pass_curation" in steps_taken:
         links.append(
             (reverse("curation:packaging", args=[application.pk]), _("Packaging checklist"))
         )
@@ -198,6 +222,9 @@ def application_transition(request, pk, name):
             {"application": application, "problems": problems},
             status=403,
         )
+    # What the step's conditions (and what its form asks for) read, loaded once for the
+    # page; the service reads them again on the application it locks.
+    with_assessments(application, *read_by_steps([name]))
     form = TransitionForm(request.POST or None, spec=spec, application=application)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,11 +267,7 @@ def overview(request):
         applications = applications.exclude(product__business_id__in=own)
     query = request.GET.get("q", "").strip()
     if query:
-        applications = applications.filter(
-            Q(product__name__icontains=query)
-            | Q(product__business__name__icontains=query)
-            | Q(product__business__nib__icontains=query)
-        )
+        applications = applications.filter(product__in=product_ids_matching(query))
     region = request.GET.get("region", "")
     if chosen := next((r for r in regions if r.code == region), None):
         applications = applications.filter(region=chosen)
@@ -316,7 +339,7 @@ def application_curators(request, pk):
             },
             status=403,
         )
-    history = list(application.assignment_history.select_related("curator", "by"))
+    history = assignments.assignment_history(application)
     version = assignments.assignment_version(application, history)
     form = ReassignCuratorsForm(request.POST or None, application=application, version=version)
     if request.method == "POST":
@@ -358,9 +381,10 @@ def notification_list(request):
         .order_by("-created_at")
     )
     page = paginate(request, notices)
-    # A notice opens the application for whoever may see it; an exporter, who never sees
-    # the application, is sent to the certificate shared with them instead.
-    application_ids = {notice.application_id for notice in page}
+    # A notice opens the page it names (a reminder's), else the application for whoever
+    # may see it; an exporter, who never sees the application, is sent to the certificate
+    # shared with them instead.
+    application_ids = {notice.application_id for notice in page if not notice.path} - {None}
     visible = visible_among(request.user, application_ids)
     certificates = dict(
         Application.objects.filter(
@@ -368,7 +392,9 @@ def notification_list(request):
         ).values_list("pk", "certificate")
     )
     for notice in page:
-        if notice.application_id in visible:
+        if notice.path:
+            notice.link = notice.path
+        elif notice.application_id in visible:
             notice.link = reverse("curation:application", args=[notice.application_id])
         elif notice.application_id in certificates:
             notice.link = reverse("certificates:detail", args=[certificates[notice.application_id]])

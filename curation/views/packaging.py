@@ -1,18 +1,17 @@
-"""The packaging reviewer's checklist, and the product's photos it is checked against
-(streamed to whoever may see the application). What the workspaces share, and why they
-live in curation: `curation.views.workspaces`."""
+"""The packaging reviewer's checklist, beside the evidence it is checked against (the
+product's photos and documents: `curation.evidence`). What the workspaces share, and why
+they live in curation: `curation.views.workspaces`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assessments.forms import PackagingReviewForm
 from assessments.permissions import can_review_packaging, can_view_packaging_review
 from assessments.rules import packaging_items
-from assessments.selectors import EVIDENCE_KINDS, evidence_documents
 from assessments.versions import packaging_review_version
+from curation.evidence import evidence_for
 from curation.selectors import get_application_for_user
 from curation.stage_work import packaging_review_save
 from curation.views.workspaces import (
@@ -25,7 +24,6 @@ from curation.views.workspaces import (
 )
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.states import State
-from products.models import Document
 
 
 @login_required
@@ -89,11 +87,9 @@ def packaging(request, pk):
         else None
     )
     previous_results = {r.item_id: r for r in previous.results.all()} if previous else {}
-    since = previous.closed_at if previous else None
-    evidence = [
-        {"document": d, "new": since is not None and d.uploaded_at > since}
-        for d in evidence_documents(application)
-    ]
+    # New: uploaded since the last review asked for changes (or since this one opened).
+    since = previous.closed_at if previous else review.opened_at if review else None
+    evidence = evidence_for(application, new_since=since)
     answer = application.audit_trail.filter(transition="resubmit_packaging").order_by("-at").first()
     saved = [results[item.pk].result for item in items if item.pk in results]
     tally = {
@@ -130,25 +126,3 @@ def packaging(request, pk):
             ),
         },
     )
-
-
-@login_required
-def evidence(request, pk, document_pk):
-    """A packaging or product photo of the application's product, streamed from the
-    storage (never a public media URL) to whoever may see the application."""
-    application = get_application_for_user(request.user, pk)
-    document = get_object_or_404(
-        Document,
-        pk=document_pk,
-        product=application.product,
-        kind__key__in=EVIDENCE_KINDS,
-        content_type__startswith="image/",
-    )
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = "inline"
-    # Not kept by the browser either (no max-age): a business's packaging photo must not
-    # stay on an office's shared computer after its user signed out.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
-    return response

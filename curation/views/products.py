@@ -10,7 +10,6 @@ State changes only on POST.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from curation.selectors import get_document_for_user, products_of
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
 from kernel.states import FINAL_STATES, State
+from kernel.stored_files import download
 from products import rules
 from products import selectors as product_selectors
 from products import services as product_services
@@ -101,15 +101,6 @@ def document_download(request, pk):
     """Stream the file from the storage (never a public media URL) to a member of the
     business or staff who can see one of the applications it belongs to."""
     document = get_document_for_user(request.user, pk)
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
-    name = f"{document.kind.key}-{document.pk}.{extension}"
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        # PDFs are saved rather than opened in the site's origin; photos may show inline.
-        as_attachment=not document.content_type.startswith("image/"),
-        filename=name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Saved rather than opened in the site's origin; staff open them in the browser
+    # through the application (`curation:evidence`).
+    return download(document.file, filename=document.file_name, content_type=document.content_type)

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from assessments.forms import ScoresheetForm, in_language
 from assessments.models import Scoresheet
+from assessments.rules import gate_scores_below_floor
 from assessments.selectors import counted_scoresheets, own_scoresheet, running_total
 from assessments.versions import scoresheet_version
+from curation.evidence import evidence_for
 from curation.forms import person_name
 from curation.permissions import can_score, can_view_curation, curator_assignments
 from curation.selectors import get_application_for_user, visible_curation_result
@@ -114,11 +116,9 @@ def scoresheet(request, pk):
     # Blind review: the others' scores only once mine are in.
     result = visible_curation_result(user, application) if submitted else None
     labels = {c.key: c.label for c in criteria}
-    revision = (
-        application.revision_requests.order_by("-requested_at").first()
-        if current is not None and current.number > 1
-        else None
-    )
+    evidence = evidence_for(application)
+    # The revision request that ended the round before, with the business's answer.
+    revision = evidence.latest_round if current is not None and current.number > 1 else None
     return render(
         request,
         "assessments/scoresheet.html",
@@ -132,6 +132,7 @@ def scoresheet(request, pk):
             "rows": list(form.rows(is_food=application.is_food)),
             "previous": previous,
             "revision": revision,
+            "evidence": evidence,
             "total": running_total(application, criteria, scores),
             "pass_mark": application.rubric.pass_mark,
             "result": result,
@@ -207,11 +208,20 @@ def curation(request, pk):
         rows.append(
             {"result": criterion_result, "label": criterion.label, "by_curator": by_curator}
         )
+    # A single curator's score below a gate's floor: the lead is warned before deciding,
+    # and once the product passed, the page shows the reason the lead gave.
+    below_floor = gate_scores_below_floor(application) if result else []
+    decision = (
+        application.audit_trail.filter(transition="pass_curation").select_related("actor").last()
+        if below_floor and application.state != State.IN_CURATION
+        else None
+    )
     return render(
         request,
         "assessments/curation.html",
         {
             "application": application,
+            "evidence": evidence_for(application),
             "round": current,
             "progress": [
                 {"assignment": a, "name": person_name(a.curator), "sheet": sheets.get(a.curator_id)}
@@ -237,5 +247,8 @@ def curation(request, pk):
             "actions": offered_actions(
                 user, application, ["pass_curation", "request_revision", "reject"]
             ),
+            "below_floor": below_floor,
+            "decision": decision,
+            "decider": person_name(decision.actor) if decision else "",
         },
     )

@@ -1,7 +1,7 @@
 """What the staff workspaces beside the application page share: the curator's scoresheet
-and the curation result (`scoring`), the packaging checklist and its evidence photos
-(`packaging`), and the certifying officer's certification review
-(`certification_review`).
+and the curation result (`scoring`), the packaging checklist (`packaging`), and the
+certifying officer's certification review (`certification_review`); each beside the
+evidence (`curation.evidence`, its files in `evidence`).
 
 They live in curation, not in assessments: each page shows assessment data (scores,
 checklists) but also reads the workflow's rules, who is assigned, and the transitions the
@@ -13,7 +13,7 @@ only on POST through one service. Decisions are the generic transition pages: th
 pages link to exactly the transitions the user may take, with what still blocks them.
 """
 
-from django.db.models import Count, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 
 from assessments.models import PackagingItemResult, PackagingReview, Scoresheet
@@ -52,48 +52,25 @@ def with_assessments(application, *lookups):
     return application
 
 
-def with_packaging_results(application):
-    """The application with the rows of `PACKAGING` loaded (its packaging reviews, each
-    with its results and their checklist items) in one query instead of two, for a page
-    that needs no review without results: the results of all its reviews, each with its
-    review and item. The query counts the reviews too, so one without results (a review
-    just opened) is never missed: then it is the two queries of `PACKAGING`."""
-    review_count = (
-        PackagingReview.objects.filter(application=application.pk)
-        .order_by()
-        .values("application")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    results = list(
-        PackagingItemResult.objects.filter(review__application=application.pk)
-        .select_related("review__reviewer", "item")
-        .annotate(reviews=Subquery(review_count))
-        .order_by("review__number", "pk")
-    )
-    reviews: dict[int, PackagingReview] = {}
-    by_review: dict[int, list[PackagingItemResult]] = {}
-    for result in results:
-        result.review = reviews.setdefault(result.review_id, result.review)
-        by_review.setdefault(result.review_id, []).append(result)
-    if not results or len(reviews) != results[0].reviews:
-        return with_assessments(application, *PACKAGING)
-    _set_prefetched(application, "packaging_reviews", list(reviews.values()))
-    for review in reviews.values():
-        _set_prefetched(review, "results", by_review[review.pk])
-    return application
+# What the conditions of a page's steps read several times (on the application page, each
+# step of the user's job in this state; on a step's own page, that step), beyond the
+# markets every page about an application shows: passing curation reads the current
+# round's scoresheets and the rubric's criteria; approving the packaging and certifying,
+# the packaging reviews with their results and the checklist's items; asking for
+# packaging changes, the reviews with their results (the items only to name one that
+# lacks a note). The other steps read what they read once, or nothing.
+READ_BY_STEPS = {
+    "pass_curation": (*SCORING, *CRITERIA),
+    "request_packaging_changes": PACKAGING,
+    "approve_packaging": (*PACKAGING, *CHECKLIST),
+    "certify": (*PACKAGING, *CHECKLIST),
+}
 
 
-def _set_prefetched(instance, relation, rows):
-    """Leave `rows` on `instance` as `prefetch_related(relation)` would have: its related
-    manager answers with them (`Application.current_packaging_review` and the rules read
-    them there)."""
-    queryset = getattr(instance, relation).all()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[relation] = queryset
+def read_by_steps(names):
+    """The lookups (for `with_assessments`) that the conditions of the steps `names` read,
+    each once."""
+    return list(dict.fromkeys(lookup for name in names for lookup in READ_BY_STEPS.get(name, ())))
 
 
 def refused(request, application, message):

@@ -23,9 +23,18 @@ def document_upload_to(instance, filename):
 
 class DocumentQuerySet(models.QuerySet):
     def current(self, today=None):
-        """Documents that have not expired (a document without an expiry date never does)."""
+        """Documents that have not expired (a document without an expiry date never does,
+        nor one of a type that does not expire, whatever date it was given)."""
         today = today or timezone.localdate()
-        return self.filter(models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today))
+        return self.filter(
+            models.Q(expires_on__isnull=True)
+            | models.Q(kind__expires=False)
+            | models.Q(expires_on__gte=today)
+        )
+
+    def expiring_kinds(self):
+        """Documents of the types that expire: those whose expiry dates count."""
+        return self.filter(kind__expires=True)
 
     def not_superseded(self):
         """Leave out a document when one of the same kind, for the same product (or the
@@ -95,15 +104,31 @@ class Document(models.Model):
     def __str__(self):
         return f"{self.kind} {self.number}".strip()
 
+    @property
+    def file_name(self) -> str:
+        """The name a download or a browser's tab shows: the type and the id, with the
+        stored extension (nothing of the uploader's own name, `products.uploads`)."""
+        extension = self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else "bin"
+        return f"{self.kind.key}-{self.pk}.{extension}"
+
+    @property
+    def effective_expiry(self):
+        """The expiry date that counts: none for a type that does not expire (a halal
+        certificate stays valid while ingredients and process are unchanged, UU 6/2023
+        art. 42), even if one was entered before that was known."""
+        return self.expires_on if self.kind.expires else None
+
     def is_current(self, today=None) -> bool:
         today = today or timezone.localdate()
-        return self.expires_on is None or self.expires_on >= today
+        expiry = self.effective_expiry
+        return expiry is None or expiry >= today
 
     def days_to_expiry(self, today=None) -> int | None:
         """Days left until the expiry date (negative once expired), or None."""
-        if self.expires_on is None:
+        expiry = self.effective_expiry
+        if expiry is None:
             return None
-        return (self.expires_on - (today or timezone.localdate())).days
+        return (expiry - (today or timezone.localdate())).days
 
     @property
     def expiry_state(self) -> str:

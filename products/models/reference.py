@@ -133,7 +133,14 @@ class DocumentType(BilingualLabelMixin):
     required_for = models.CharField(
         _("required for"), max_length=20, choices=RequiredFor.choices, default=RequiredFor.NONE
     )
-    expires = models.BooleanField(_("expires"), default=False)
+    expires = models.BooleanField(
+        _("expires"),
+        default=False,
+        help_text=_(
+            "Off for a document that has no expiry date (a halal certificate): no expiry "
+            "date is asked for it or kept, and one it already has does not count."
+        ),
+    )
     validity_years = models.PositiveSmallIntegerField(_("validity in years"), null=True, blank=True)
     has_number = models.BooleanField(_("has a number"), default=True)
     rule = models.TextField(_("rule"), blank=True)

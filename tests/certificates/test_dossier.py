@@ -6,6 +6,7 @@ application page and the officers' revoke page."""
 
 import hashlib
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 
@@ -16,8 +17,9 @@ from pypdf import PdfReader
 from certificates import dossier, rendering, storing
 from certificates.models import Certificate, DossierFile, EventKind, Status
 from curation.models import Notification
+from curation.reference import read as read_reference
 from kernel.states import State
-from products.models import Category, Market
+from products.models import Category, Document, Market
 from tests import certificate_helpers as h
 from tests import factories as f
 
@@ -66,6 +68,12 @@ def part(certificate, kind) -> DossierFile:
 
 def pages_text(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def squeezed(text: str) -> str:
+    """`text` without its white space: a narrow column wraps a phrase anywhere, even
+    within a word ("e-" and "SKA"), so phrases are compared without it."""
+    return "".join(text.split())
 
 
 def row(text: str, label: str, until: str) -> str:
@@ -229,14 +237,9 @@ def test_the_dossier_says_what_held_at_certification(issued, office):
 @pytest.fixture
 def food_to_japan_and_eu(office, bring_to, django_capture_on_commit_callbacks):
     office.product.target_markets.set(Market.objects.filter(key__in=["jp", "eu"]))
-    # A barcode registration that expired: not held.
-    f.add_document(
-        office.business,
-        "gs1_barcode",
-        product=office.product,
-        number="8991234567895",
-        expires_on=date.today() - timedelta(days=1),
-    )
+    # A lab report older than the 12 months BPOM accepts: not held. No GS1 barcode.
+    old = f.add_document(office.business, "lab_test", product=office.product)
+    Document.objects.filter(pk=old.pk).update(issued_on=date.today() - timedelta(days=400))
     return certified(office, bring_to, django_capture_on_commit_callbacks)
 
 
@@ -266,8 +269,30 @@ def test_the_checklist_for_food_to_japan_and_the_eu(food_to_japan_and_eu):
         assert all(r["status"] == "missing" for r in section["shipment_documents"])
         assert not any("Phytosanitary" in label for label in shipment)
 
+        # What IPSKA asks for a certificate of origin, and BPOM for its export
+        # certificate: what Siap Ekspor holds is checked, the rest listed as to prepare.
+        origin, health = section["shipment_documents"][1], section["shipment_documents"][-1]
+        assert [(n["label"], n["held"]) for n in origin["needs"]] == [
+            ("NIB", True),
+            ("registrasi e-SKA / e-SKA registration", None),
+            ("PEB", None),
+            ("invoice", None),
+            ("packing list", None),
+            ("B/L / AWB", None),
+            ("struktur biaya / cost structure", None),
+        ]
+        assert [(n["label"], n["held"]) for n in health["needs"]] == [
+            ("P-IRT / MD", True),
+            (dossier.LAB_REPORT, False),
+            ("kode batch / batch code", None),
+        ]
+
     assert "Form IJEPA" in sections["jp"]["shipment_documents"][1]["detail"]
     assert "REX" in sections["eu"]["shipment_documents"][1]["detail"]
+    # IJEPA has no self-declaration; the EU's GSP is a statement on origin by the exporter.
+    assert sections["jp"]["shipment_documents"][1]["self_declaration"] is None
+    eu_declaration = sections["eu"]["shipment_documents"][1]["self_declaration"]
+    assert "statement on origin on the invoice by a REX-registered exporter" in eu_declaration["en"]
     assert "Japanese label" in sections["jp"]["rules"][0]["en"]
     assert "1169/2011" in sections["eu"]["rules"][0]["en"]
 
@@ -282,11 +307,27 @@ def test_the_checklist_for_food_to_japan_and_the_eu(food_to_japan_and_eu):
         gs1 = row(text, "Barcode GS1", "2. Dokumen")
         assert "Missing" in gs1 and "Held" not in gs1 and "GS1 Indonesia" in gs1
         assert "Belum ada" in gs1
-        health = row(text, "Health certificate", "3. Label")
-        assert "Missing" in health and "BPOM" in health and "✓ P-IRT / MD" in health
+        health = squeezed(row(text, "Health certificate", "3. Label"))
+        assert "Missing" in health and "BPOM" in health and squeezed("✓ P-IRT / MD") in health
+        assert squeezed(f"✗ {dossier.LAB_REPORT}") in health
+        assert squeezed("○ kode batch / batch code") in health
+        origin = squeezed(row(text, "Bukti asal barang", "Invoice komersial"))
+        assert squeezed("IPSKA (Ministry of Trade) through e-SKA") in origin
+        for need in (
+            "✓ NIB",
+            "○ registrasi e-SKA / e-SKA registration",
+            "○ PEB",
+            "○ invoice",
+            "○ packing list",
+            "○ B/L / AWB",
+            "○ struktur biaya / cost structure",
+        ):
+            assert squeezed(need) in origin, need
         assert "Barantin" not in text
     assert "Form IJEPA" in jp and "8 mandatory allergens" in jp
     assert "REX" in eu and "Regulation (EU) 1169/2011" in eu
+    assert "self-declaration" not in jp
+    assert squeezed("Or self-declaration: A statement on origin on the invoice") in squeezed(eu)
 
 
 def test_the_checklist_for_a_wooden_product_to_australia(
@@ -347,6 +388,80 @@ def test_a_missing_registration_is_marked_with_its_issuer():
     assert (nib["status"], nib["held"], nib["issuer"]) == ("missing", None, "OSS (BKPM)")
     peb = section["shipment_documents"][0]
     assert peb["needs"] == [{"label": "NIB", "held": False}, {"label": "NPWP", "held": True}]
+    origin = section["shipment_documents"][1]
+    assert origin["self_declaration"] is None
+    assert [n["held"] for n in origin["needs"]] == [False] + [None] * 6
+
+
+def test_a_self_declaration_is_offered_exactly_where_markets_json_names_one():
+    """EU GSP (a statement on origin, REX), ATIGA (a certified exporter) and IA-CEPA (a
+    registered exporter) provide one; a non-preferential certificate (Saudi Arabia, the
+    US), IJEPA, ACFTA, IUAE-CEPA and Korea's agreements do not."""
+    markets = read_reference("markets.json")["markets"]
+    named = {
+        m["key"]
+        for m in markets
+        if re.search(r"declaration|statement on origin", m["origin_proof"], re.IGNORECASE)
+    }
+    assert named == set(dossier.SELF_DECLARATIONS) == {"eu", "my", "sg", "au"}
+
+
+def test_no_self_declaration_where_only_a_certificate_of_origin_exists(
+    office, bring_to, django_capture_on_commit_callbacks
+):
+    office.product.target_markets.set(Market.objects.filter(key__in=["us", "sa", "kr"]))
+    certificate = certified(office, bring_to, django_capture_on_commit_callbacks)
+
+    sections = {s["key"]: s for s in certificate.dossier["checklist"]}
+    assert list(sections) == ["kr", "sa", "us"]
+    for section in sections.values():
+        origin = section["shipment_documents"][1]
+        assert origin["self_declaration"] is None
+        assert origin["issuer"]["en"] == "IPSKA (Ministry of Trade) through e-SKA"
+    # Korea: IK-CEPA, in force since 2023, beside AKFTA (markets.json).
+    assert sections["kr"]["shipment_documents"][1]["detail"].startswith("Form IK-CEPA")
+
+    kr, sa, us = pages_text(stored_bytes(part(certificate, DossierFile.Kind.CHECKLIST).file))
+    assert "Target market: South Korea" in kr
+    assert squeezed("Form IK-CEPA (in force since 1 Jan 2023) or Form AK (AKFTA)") in squeezed(kr)
+    assert squeezed("certificate of origin legalised by the chamber") in squeezed(sa)
+    assert squeezed("Non-preferential certificate of origin if the buyer asks") in squeezed(us)
+    for text in (kr, sa, us):
+        assert "self-declaration" not in text and "deklarasi mandiri" not in text
+        assert "REX" not in text
+        origin = squeezed(row(text, "Bukti asal barang", "Invoice komersial"))
+        assert squeezed("○ struktur biaya / cost structure") in origin
+
+
+def test_what_the_dossier_counts_as_held_on_the_day(office, bring_to):
+    application = bring_to(State.AWAITING_CERTIFICATION)
+    today = date.today()
+    # A halal certificate given an expiry date before it was known to have none.
+    Document.objects.filter(kind__key="halal").update(expires_on=today - timedelta(days=30))
+    lab = f.add_document(office.business, "lab_test", product=office.product)
+    Document.objects.filter(pk=lab.pk).update(issued_on=today - timedelta(days=400))
+
+    def japan():
+        sections = dossier.dossier_snapshot(application, today=today)["checklist"]
+        return next(s for s in sections if s["key"] == "jp")
+
+    def held(section):
+        return {tuple(r["kinds"]): r for r in section["documents"]}
+
+    def lab_report(section):
+        health = section["shipment_documents"][-1]
+        return next(n for n in health["needs"] if n["label"] == dossier.LAB_REPORT)
+
+    section = japan()
+    halal = held(section)[("halal",)]
+    assert (halal["status"], halal["held"]["expires_on"]) == ("held", None)
+    assert lab_report(section)["held"] is False  # over 12 months old
+
+    Document.objects.filter(pk=lab.pk).update(issued_on=today - timedelta(days=300))
+    Document.objects.filter(kind__key="pirt").update(expires_on=today - timedelta(days=1))
+    section = japan()
+    assert lab_report(section)["held"] is True
+    assert held(section)[("pirt", "bpom_md")]["status"] == "missing"  # expired yesterday
 
 
 # The ZIP and the downloads.

@@ -58,7 +58,7 @@ def as_json(client, certificate) -> dict:
 
 
 def key(certificate) -> str:
-    return verification._key(certificate.verification_code)
+    return verification.cache_key(certificate.verification_code)
 
 
 def certificate_queries(run) -> list[str]:
@@ -187,7 +187,7 @@ def test_the_pdf_stored_shows_its_sha256_on_the_very_next_request(
 def test_unknown_codes_are_not_cached(client, certificate):
     assert client.get("/verify/abcdefghjkmnpqrstuvw/").status_code == 404
     assert client.get("/verify/not a code!/").status_code == 404
-    assert cache.get(verification._key("abcdefghjkmnpqrstuvw")) is None
+    assert cache.get(verification.cache_key("abcdefghjkmnpqrstuvw")) is None
 
 
 def test_a_failing_cache_is_read_around(client, certificate, office, monkeypatch):
@@ -270,3 +270,31 @@ def test_with_redis_the_rate_limit_counts_in_one_round_trip(client, certificate,
     (counted,) = [k for k in _redis_keys() if ":ratelimit:verify:" in k]
     assert cache.get(counted.split(":", 2)[2]) == 5
     assert 0 < _redis_ttl(counted) <= ratelimit.WINDOW_TIMEOUT
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_with_redis_a_cached_certificate_costs_one_round_trip(
+    client, certificate, office, monkeypatch
+):
+    """The page counts the request and reads the certificate's record in one exchange with
+    Redis; the record read so is the same one that reads revoked after a revocation."""
+    from redis.connection import Connection
+
+    sent = []
+    real_send = Connection.send_packed_command
+
+    def counting_send(self, command, check_health=True):
+        sent.append(command)
+        return real_send(self, command, check_health)
+
+    page(client, certificate)  # the first request caches the record
+    monkeypatch.setattr(Connection, "send_packed_command", counting_send)
+    for _ in range(3):
+        sent.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert "This certificate is valid." in page(client, certificate)
+        assert len(sent) == 1
+        assert queries.captured_queries == []
+
+    certificate_revoke(certificate=certificate, by=office.officer, reason="Label claims untrue.")
+    assert "This certificate was revoked on" in page(client, certificate)

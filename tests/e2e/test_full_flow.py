@@ -58,6 +58,8 @@ DOCUMENTS = {
     "pirt": {
         "number": f.VALID_NUMBERS["pirt"],
         "expires": True,
+        # In the year its last two digits say, or the upload asks to confirm the number.
+        "expires_on": date(2000 + int(f.VALID_NUMBERS["pirt"][-2:]), 6, 30),
         "file": ("pirt.pdf", "application/pdf", pdf_bytes),
     },
     "bpom_md": {
@@ -66,8 +68,8 @@ DOCUMENTS = {
         "file": ("bpom.pdf", "application/pdf", pdf_bytes),
     },
     "halal": {
+        # No expiry date: the form does not ask for one (UU 6/2023 art. 42).
         "number": f.VALID_NUMBERS["halal"],
-        "expires": True,
         "file": ("halal.pdf", "application/pdf", pdf_bytes),
     },
     "product_photo": {"file": ("product.png", "image/png", lambda: png_bytes((180, 60, 30)))},
@@ -158,7 +160,11 @@ def upload_what_is_missing(page, shoot):
             page.fill("input[name=number]", facts["number"])
         if facts.get("expires"):
             page.fill("input[name=issued_on]", (date.today() - timedelta(days=30)).isoformat())
-            page.fill("input[name=expires_on]", (date.today() + timedelta(days=700)).isoformat())
+            expires_on = facts.get("expires_on", date.today() + timedelta(days=700))
+            page.fill("input[name=expires_on]", expires_on.isoformat())
+        else:
+            # A type that does not expire (the halal certificate) is asked no expiry date.
+            assert not page.locator("input[name=expires_on]").is_visible(), kind
         name, mime, content = facts["file"]
         page.set_input_files(
             "input[name=file]", files=[{"name": name, "mimeType": mime, "buffer": content()}]

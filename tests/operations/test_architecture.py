@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("config", "certificates", "curation", "assessments", "products", "kernel")
+PACKAGES = ("config", "catalogue", "certificates", "curation", "assessments", "products", "kernel")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -41,6 +41,16 @@ def test_defaults_are_indonesian_jakarta_sqlite():
     assert result.stdout.strip() == "id Asia/Jakarta django.db.backends.sqlite3"
 
 
+def test_processes_keep_their_database_connection_unless_told_not_to():
+    url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/siap"}
+    read = "settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
+    assert django_settings_in_subprocess(url, read).stdout.split() == ["60", "True"]
+    assert django_settings_in_subprocess({**url, "DB_CONN_MAX_AGE": "0"}, read).stdout.split() == [
+        "0",
+        "True",
+    ]
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = django_settings_in_subprocess({"DEBUG": "false"}, "settings.DEBUG")
     assert result.returncode != 0

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 BUSINESS = {
     "name": "Kripik Tempe Bu Sri",
     "nib": "9120-0011-2233-4",
-    "npwp": "01.234.567.8-901.000",
+    "npwp": "0012 3456 7490 1000",
     "address": "Jl. Brawijaya 12, Kediri",
     "size": "micro",
     "email": "sri@example.test",
@@ -50,7 +50,7 @@ def test_registering_the_business_makes_the_user_its_owner(client):
     business = Business.objects.get(name="Kripik Tempe Bu Sri")
     assert response.url == reverse("products:business", args=[business.pk])
     assert business.nib == "9120001122334"
-    assert business.npwp == "012345678901000"
+    assert business.npwp == "0012345674901000"
     assert Membership.objects.get(business=business, user=user).role == Membership.Role.OWNER
     # The dashboard is the dashboard again.
     assert client.get("/").status_code == 200

@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from products.models import (
     Document,
+    DocumentType,
     Membership,
 )
+from products.rules import document_problems
 from tests import factories as f
 from tests.products.portal_helpers import EXECUTABLE, login, stored_files, text, upload
 
@@ -215,17 +217,25 @@ def test_there_is_no_public_media_url_for_documents(client, office):
 
 
 def test_expiring_and_expired_documents_are_shown(client, office):
-    Document.objects.filter(kind__key="pirt").update(expires_on=date.today() + timedelta(days=30))
-    Document.objects.filter(kind__key="halal").update(expires_on=date.today() - timedelta(days=2))
+    today = date.today()
+    f.add_document(
+        office.business,
+        "sni",
+        product=office.product,
+        number="SNI 01-2891",
+        expires_on=today + timedelta(days=30),
+    )
+    Document.objects.filter(kind__key="pirt").update(expires_on=today - timedelta(days=2))
     login(client, office.msme)
 
     dashboard = text(client.get("/"))
     assert (
-        "Your Home food industry permit (P-IRT) for Sambal Pecel Bu Rini expires in 30 days."
-        in dashboard
+        "Your Indonesian National Standard certificate (SNI) for Sambal Pecel Bu Rini expires "
+        "in 30 days." in dashboard
     )
     assert re.search(
-        r'class="overdue">Your Halal certificate \(BPJPH\) for Sambal Pecel Bu Rini expired on',
+        r'class="overdue">Your Home food industry permit \(P-IRT\) for Sambal Pecel Bu Rini '
+        r"expired on",
         dashboard,
     )
 
@@ -233,10 +243,66 @@ def test_expiring_and_expired_documents_are_shown(client, office):
     assert "Expires in 30 days" in product_page
     assert re.search(r'validity-expired">Expired on', product_page)
     # The submit check says the same.
-    assert "The Halal certificate (BPJPH) expired on" in product_page
+    assert "The Home food industry permit (P-IRT) expired on" in product_page
 
     listing = text(client.get(reverse("curation:product_list")))
     assert "A document has expired" in listing
+
+
+def test_a_halal_certificate_never_expires(client, office):
+    """A BPJPH certificate stays valid while ingredients and process are unchanged (UU
+    6/2023 art. 42): an expiry date stored before that was known no longer counts."""
+    halal = Document.objects.get(kind__key="halal", product=office.product)
+    Document.objects.filter(pk=halal.pk).update(expires_on=date.today() - timedelta(days=2))
+    halal.refresh_from_db()
+
+    assert not halal.kind.expires
+    assert (halal.is_current(), halal.days_to_expiry(), halal.expiry_state) == (True, None, "")
+    assert Document.objects.current().filter(pk=halal.pk).exists()
+    assert document_problems(office.product) == []
+
+    login(client, office.msme)
+    dashboard = text(client.get("/"))
+    assert "Your Halal certificate" not in dashboard
+    product_page = text(client.get(reverse("curation:product", args=[office.product.pk])))
+    assert "expired" not in product_page.lower()
+    halal_row = product_page[product_page.index("Halal certificate (BPJPH)</td>") :]
+    assert halal_row[: halal_row.index("</tr>")].count("Does not expire") == 1
+    listing = text(client.get(reverse("curation:product_list")))
+    assert "A document has expired" not in listing
+    assert "Nothing expiring soon" in listing
+
+
+def test_a_halal_upload_asks_no_expiry_date_and_keeps_none(client, office):
+    login(client, office.msme)
+    url = reverse("products:document_upload", args=[office.product.pk])
+    halal, pirt = (DocumentType.objects.get(key=key) for key in ("halal", "pirt"))
+
+    def expiry_field(page):
+        return re.search(r'<div class="field" data-expiring-kinds="([\d ]*)"( hidden)?>', page)
+
+    # The page's script shows the expiry date for the types that expire, and the page is
+    # drawn without it when a halal certificate is the type asked for.
+    asked = expiry_field(text(client.get(url, {"kind": "halal"})))
+    assert asked.group(2) == " hidden"
+    assert str(pirt.pk) in asked.group(1).split() and str(halal.pk) not in asked.group(1).split()
+    assert expiry_field(text(client.get(url, {"kind": "pirt"}))).group(2) is None
+
+    # A date given anyway (one printed under the old rules, long past) is neither refused
+    # nor stored, and no reminder is promised.
+    response = upload(
+        client,
+        url,
+        kind="halal",
+        number=f.VALID_NUMBERS["halal"],
+        expires_on=(date.today() - timedelta(days=30)).isoformat(),
+        follow=True,
+    )
+    document = Document.objects.filter(kind=halal).latest("uploaded_at")
+    assert document.number == f.VALID_NUMBERS["halal"]
+    assert document.expires_on is None
+    page = text(response)
+    assert "expired" not in page and "No expiry date was given" not in page
 
 
 def test_a_renewed_document_is_no_longer_flagged(client, office):

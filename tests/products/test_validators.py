@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from products.validators import (
-    gs1_check_digit,
+    format_number,
     normalize_number,
     validate_bpom_md,
     validate_gs1_barcode,
@@ -29,10 +29,13 @@ GS1_WRONG_CHECK_DIGIT = [("8991234567890", 1), ("8990000000009", 6), ("899000000
 VALID = [
     (validate_nib, "9120001234567"),
     (validate_nib, " 9120001234567 "),
-    (validate_npwp, "012345678901000"),
-    (validate_npwp, "01.234.567.8-901.000"),  # the legacy 15 digits as printed
-    (validate_npwp, "0012345678901000"),  # the current 16 digits
-    (validate_npwp, "3571 0112 3456 0001"),  # a NIK used as NPWP
+    # The NPWP's check digit (python-stdnum, Luhn over the digits before it) worked by hand:
+    # 01234567, every other digit doubled from the right (1->2, 3->6, 5->10->1, 7->14->5):
+    # 0+2+2+6+4+1+6+5 = 26 -> (10 - 6) % 10 = 4.
+    (validate_npwp, "012345674901000"),
+    (validate_npwp, "01.234.567.4-901.000"),  # the legacy 15 digits as printed
+    (validate_npwp, "0012345674901000"),  # the current 16 digits: 0 and the 15
+    (validate_npwp, "3571 0112 3456 0001"),  # a NIK used as NPWP: it has no check digit
     (validate_pirt, "206357101012329"),
     (validate_pirt, "2063571010123-29"),
     (validate_pirt, "P-IRT No. 2063571010123-29"),  # copied from the label
@@ -62,6 +65,9 @@ INVALID = [
     (validate_npwp, "01.234.567.8-901.00", ["15 digits", "16 digits", "99.999.999.9-999.999"]),
     (validate_npwp, "00123456789010001", ["15 digits", "16 digits"]),  # 17 digits
     (validate_npwp, "01.234.567.8-901.00X", ["15 digits"]),
+    (validate_npwp, "01.234.567.8-901.000", ["typing error", "digit 9, 8", "they give 4"]),
+    (validate_npwp, "0012345678901000", ["typing error", "digit 10, 8", "they give 4"]),
+    (validate_npwp, "01.234.576.4-901.000", ["typing error", "they give 5"]),  # 6 and 7 swapped
     (validate_pirt, "2063571010123-2", ["15 digits", "1234567890123-45"]),  # 14 digits
     (validate_pirt, "2063571010123-291", ["15 digits", "1234567890123-45"]),  # 16 digits
     (validate_pirt, "MD 224513001234", ["15 digits"]),
@@ -100,15 +106,17 @@ def test_an_invalid_number_is_refused_saying_what_is_expected(validator, value, 
     ("digits", "check_digit"),
     [("899123456789", 1), ("899000000000", 6), ("899000000002", 0), ("899276113622", 2)],
 )
-def test_gs1_check_digit_matches_the_hand_computed_one(digits, check_digit):
-    assert gs1_check_digit(digits) == check_digit
+def test_the_barcode_check_digit_is_the_hand_computed_one(digits, check_digit):
+    assert validate_gs1_barcode(f"{digits}{check_digit}") is None
+    with pytest.raises(ValidationError, match=f"should be {check_digit}"):
+        validate_gs1_barcode(f"{digits}{(check_digit + 1) % 10}")
 
 
 @pytest.mark.parametrize(
     ("kind", "printed", "stored"),
     [
         ("nib", "9120 0012 34567", "9120001234567"),
-        ("npwp", "01.234.567.8-901.000", "012345678901000"),
+        ("npwp", "01.234.567.4-901.000", "012345674901000"),
         ("pirt", "2063571010123-29", "206357101012329"),
         ("pirt", "P-IRT No. 2063571010123-29", "206357101012329"),
         ("bpom_md", "BPOM RI MD 224513001234", "MD224513001234"),
@@ -117,3 +125,23 @@ def test_gs1_check_digit_matches_the_hand_computed_one(digits, check_digit):
 )
 def test_a_number_is_stored_without_its_printed_punctuation(kind, printed, stored):
     assert normalize_number(kind, printed) == stored
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "shown"),
+    [
+        ("npwp", "012345674901000", "01.234.567.4-901.000"),
+        ("npwp", "01 234 567 4 901 000", "01.234.567.4-901.000"),
+        ("npwp", "0012345674901000", "0012345674901000"),
+        ("nib", "9120 0012 34567", "9120001234567"),
+        ("pirt", "P-IRT No. 206357101012329", "2063571010123-29"),
+        ("bpom_md", "BPOM RI MD 224513001234", "MD 224513001234"),
+        ("gs1_barcode", "899 1234 56789 1", "8991234567891"),
+        # Not its type's format (unconfirmed, or mistyped): as it was typed.
+        ("halal", "HALAL-2024-0012", "HALAL-2024-0012"),
+        ("npwp", "0123", "0123"),
+        ("npwp", "", ""),
+    ],
+)
+def test_a_number_is_shown_as_its_document_prints_it(kind, typed, shown):
+    assert format_number(kind, typed) == shown

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from products.models import (
     Document,
 )
+from tests.security.access_rules_catalogue import CATALOGUE_RULES
 from tests.security.access_rules_certificates import CERTIFICATE_RULES
 from tests.security.access_rules_portal import PORTAL_RULES
 from tests.security.access_world import (
@@ -201,6 +202,29 @@ RULES = [
         allowed=allow(SEES),
     ),
     Rule(
+        "curation:evidence",
+        "evidence-document",
+        lambda w: reverse(
+            "curation:evidence",
+            args=[w.pk, Document.objects.get(product=w.office.product, kind__key="pirt").pk],
+        ),
+        setup="in_curation",
+        allowed=allow(SEES),
+    ),
+    Rule(
+        "curation:evidence_image",
+        "evidence-image",
+        lambda w: reverse(
+            "curation:evidence_image",
+            args=[
+                w.pk,
+                Document.objects.get(product=w.office.product, kind__key="product_photo").pk,
+            ],
+        ),
+        setup="in_curation",
+        allowed=allow(SEES),
+    ),
+    Rule(
         "curation:certification_review",
         "certification_review",
         app_url("curation:certification_review"),
@@ -347,11 +371,12 @@ RULES = [
     ),
     *PORTAL_RULES,
     *CERTIFICATE_RULES,
+    *CATALOGUE_RULES,
 ]
 
 # Every route of our apps needs a rule, in the admin too (our own admin views); allauth's
 # and the admin's own pages are checked by a few rules below, not one by one.
-OUR_APPS = ("curation.", "products.", "assessments.", "certificates.")
+OUR_APPS = ("curation.", "products.", "assessments.", "certificates.", "catalogue.")
 
 
 def needs_rule(name: str, module: str) -> bool:

@@ -65,6 +65,11 @@ LOGIN = "login"  # anonymous: redirected to the sign-in page
 API_REFUSED = (401, 403)
 REFUSED = (403, 404)
 
+# Every page answers within this many queries, whoever asks, whatever the application's
+# state and the data size (test_access_matrix.py, test_query_budget.py;
+# tests/operations/test_query_counts.py shows the counts do not grow with the rows).
+QUERY_BUDGET = 15
+
 # Secrets that no page may show to anyone who is not a member of the business.
 PIRT_NUMBER = f.VALID_NUMBERS["pirt"]
 

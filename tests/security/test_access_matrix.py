@@ -41,6 +41,7 @@ from tests.security.access_world import (
     EVERYONE,
     LOGIN,
     PERSONAS,
+    QUERY_BUDGET,
     REGION_STAFF,
     Browsers,
     World,
@@ -49,10 +50,6 @@ from tests.security.access_world import (
     product_data,
     snapshot,
 )
-
-# Every page answers within this many queries, whoever asks and whatever the data size
-# (tests/operations/test_query_counts.py shows the counts do not grow with the rows).
-QUERY_BUDGET = 15
 
 
 def test_every_route_has_an_access_rule():

@@ -10,15 +10,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from curation import services
-from curation.models import CuratorAssignment
+from curation.identity import who_is
+from curation.models import CuratorAssignment, Notification, Profile
 from curation.permissions import can_pass_curation, is_assigned_curator
 from kernel import request_cache
 from kernel.errors import WorkflowError
 from kernel.roles import Role, user_roles
 from kernel.states import State
 from products.models import Membership
-from products.permissions import is_business_member, is_region_coordinator
-from tests.factories import score_all
+from products.permissions import (
+    is_business_member,
+    is_region_coordinator,
+    member_business_roles,
+    staff_region_ids,
+)
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +84,8 @@ def test_each_instance_reads_its_own_curators(office, bring_to):
 
 def test_a_transition_checks_the_curators_of_the_application_it_locked(office, bring_to):
     application = bring_to(State.IN_CURATION)
-    score_all(application, office.lead)
-    score_all(application, office.curator)
+    f.score_all(application, office.lead)
+    f.score_all(application, office.curator)
     with request_cache.request_scope():
         # The page offered the step to the lead...
         assert can_pass_curation.test(office.lead, application)
@@ -106,3 +112,35 @@ def test_a_member_made_in_the_request_is_refused_staff_work(office, bring_to):
         assert not services.is_offered(
             user=office.coordinator, application=application, name="assign_curators"
         )
+
+
+def test_who_the_user_is_is_read_in_one_query_and_answers_as_each_check_would(office, bring_to):
+    """`curation.identity`, which every request reads first: the roles, businesses,
+    regions, language and unread notices in one query; then the checks read nothing, and
+    answer as they do on their own."""
+    user = office.coordinator
+    other = f.BusinessFactory(name="Kopi Bu Wati", region=office.business.region)
+    Membership.objects.create(business=other, user=user, role=Membership.Role.STAFF)
+    bring_to(State.SUBMITTED)  # the coordinator is told
+    alone = (user_roles(user), member_business_roles(user), sorted(staff_region_ids(user)))
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    assert unread and alone[1] == {other.pk: Membership.Role.STAFF} and alone[2]
+
+    with queries_in_a_request() as queries:
+        identity = who_is(user)
+        assert (user_roles(user), member_business_roles(user), identity.region_ids) == alone
+        assert is_region_coordinator(user, office.product)
+        assert not is_region_coordinator(user, other)  # separation of duties
+    assert len(queries) == 1
+    assert identity.unread_notices == unread
+    assert identity.language == Profile.objects.get(user=user).language
+
+
+def test_after_a_write_in_the_request_who_the_user_is_is_read_again(office):
+    user = office.outsider
+    with request_cache.request_scope():
+        assert who_is(user).memberships == {}
+        assert not is_business_member(user, office.product)
+        Membership.objects.create(business=office.business, user=user)
+        assert is_business_member(user, office.product)
+        assert who_is(user).memberships == {office.business.pk: Membership.Role.STAFF}

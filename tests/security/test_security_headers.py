@@ -168,10 +168,21 @@ def test_document_and_evidence_files_are_not_stored(client, office, bring_to):
     assert response.status_code == 200
     assert response["Cache-Control"] == NO_STORE
     photo = Document.objects.get(product=office.product, kind__key="packaging_photo")
-    response = drained(client.get(reverse("curation:evidence", args=[application.pk, photo.pk])))
+    args = [application.pk, photo.pk]
+    response = drained(client.get(reverse("curation:evidence_image", args=args)))
     assert response.status_code == 200
     assert response["Cache-Control"] == NO_STORE
     assert strict_policy_problems(response) == []
+    # Opened on its own, the photo is drawn by the browser's image viewer, which styles it
+    # inline: that, and nothing else (kernel.stored_files).
+    response = drained(client.get(reverse("curation:evidence", args=args)))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == NO_STORE
+    assert directives(response["Content-Security-Policy"]) == {
+        "default-src": ["'none'"],
+        "style-src": ["'unsafe-inline'"],
+        "frame-ancestors": ["'none'"],
+    }
 
 
 class SignedURLStorage(InMemoryStorage):

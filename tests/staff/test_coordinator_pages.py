@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments.rules import curation_result
 from curation import services
@@ -233,6 +234,70 @@ def test_reassigning_curators_moves_access_and_scores_and_notifies(
     f.score_all(application, office.spare_curator, 4)
     assert curation_result(application).curators == 2
     assert services.available_transitions(user=office.spare_curator, application=application)
+
+
+def _curator_history(html) -> str:
+    found = re.search(r'aria-labelledby="curator-history-heading">(.*?)</section>', html, re.S)
+    return found.group(1) if found else ""
+
+
+def test_a_replaced_curator_shows_in_the_curator_history_of_the_staff_pages(
+    office, bring_to, login
+):
+    """Who curated it when, by whom and why: on the application page and on the
+    certification review, where the officer checks that no curator certifies; never to
+    the business, which does not learn who its curators are."""
+    for user, first_name in [
+        (office.coordinator, "Hendra"),
+        (office.lead, "Lestari"),
+        (office.curator, "Bambang"),
+        (office.spare_curator, "Wulandari"),
+    ]:
+        user.first_name, user.last_name = first_name, "Santoso"
+        user.save(update_fields=["first_name", "last_name"])
+    application = bring_to("in_curation")
+    client = login(office.coordinator)
+    html = page(client, f"/applications/{application.pk}/curators/")
+    response = client.post(
+        f"/applications/{application.pk}/curators/",
+        {
+            "state": "in_curation",
+            "version": re.search(r'name="version" value="(\d+)"', html).group(1),
+            "curators": [office.lead.pk, office.spare_curator.pk],
+            "lead": office.lead.pk,
+            "comment": "The curator is on leave until March.",
+        },
+    )
+    assert response.status_code == 302
+    # On to the officer: the new curator scores with the lead, packaging is approved.
+    f.score_all(application, office.lead)
+    f.score_all(application, office.spare_curator)
+    f.take_step(office, application, "pass_curation")
+    f.take_step(office, application, "approve_packaging")
+
+    def name(user):
+        return escape(person_name(user))
+
+    pages = [
+        (office.coordinator, f"/applications/{application.pk}/"),
+        (office.officer, f"/applications/{application.pk}/"),
+        (office.officer, f"/applications/{application.pk}/dossier/"),
+        (office.regional_admin, f"/applications/{application.pk}/dossier/"),
+    ]
+    for user, url in pages:
+        history = _curator_history(page(login(user), url))
+        assert f"<strong>{name(office.curator)}</strong>: removed" in history, (user, url)
+        assert f"<strong>{name(office.spare_curator)}</strong>: added" in history
+        assert f"round 1, by {name(office.coordinator)}" in history
+        assert "The curator is on leave until March." in history
+        # The first choice too: the lead and the curator who was later replaced.
+        assert f"<strong>{name(office.lead)}</strong>: made lead" in history
+        assert f"<strong>{name(office.curator)}</strong>: added" in history
+
+    html = page(login(office.msme), f"/applications/{application.pk}/")
+    assert _curator_history(html) == ""
+    assert "The curator is on leave until March." not in html
+    assert "Wulandari" not in html and "Bambang" not in html
 
 
 def test_a_stale_or_repeated_reassignment_is_refused(office, bring_to, login):

@@ -24,14 +24,19 @@ def test_packaging_checklist_shows_the_evidence_and_saves_results(office, bring_
     html = page(client, url)
     photo = Document.objects.get(product=office.product, kind__key="packaging_photo")
     evidence_url = f"/applications/{application.pk}/evidence/{photo.pk}/"
-    assert f'<img src="{evidence_url}"' in html
+    # The photo drawn in the page, opening full size.
+    assert (
+        f'<a href="{evidence_url}" target="_blank" rel="noopener"><img src="{evidence_url}image/"'
+        in html
+    )
     assert "Made in Indonesia" in html  # an item of the checklist
     assert "us_customary_units" not in html  # the product does not go to the US
 
-    image = client.get(evidence_url)
-    assert image.status_code == 200
-    assert image["Content-Type"] == "image/png"
-    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    for file_url in (evidence_url, f"{evidence_url}image/"):
+        image = client.get(file_url)
+        assert image.status_code == 200
+        assert image["Content-Type"] == "image/png"
+        assert b"".join(image.streaming_content).startswith(b"\x89PNG")
 
     items = [i.key for i in application.packaging_checklist.items.all()]
     data = {"seen": seen_token(html)}
@@ -70,15 +75,23 @@ def test_approval_is_refused_while_a_mandatory_item_has_not_passed(office, bring
     assert application.state == State.PACKAGING_REVIEW
 
 
-def test_evidence_is_only_the_applications_photos(office, bring_to, login):
+def test_evidence_is_only_the_applications_documents(office, bring_to, login):
+    """The product's and its business's documents; not another product's, not even one of
+    the same business; and only photos are drawn as images."""
     application = bring_to("packaging_review")
     client = login(office.reviewer)
+    evidence = f"/applications/{application.pk}/evidence"
     nib = Document.objects.filter(business=office.business, kind__key="nib").first()
-    assert client.get(f"/applications/{application.pk}/evidence/{nib.pk}/").status_code == 404
+    assert client.get(f"{evidence}/{nib.pk}/").status_code == 200
+    assert client.get(f"{evidence}/{nib.pk}/image/").status_code == 404  # a PDF
+    sibling = f.ProductFactory(business=office.business, name="Sambal Tumpang")
+    f.complete_documents(sibling, by=office.msme)
     other = f.ProductFactory()
     f.complete_documents(other, by=office.other_msme)
-    foreign = Document.objects.get(product=other, kind__key="packaging_photo")
-    assert client.get(f"/applications/{application.pk}/evidence/{foreign.pk}/").status_code == 404
+    for product in (sibling, other):
+        foreign = Document.objects.get(product=product, kind__key="packaging_photo")
+        assert client.get(f"{evidence}/{foreign.pk}/").status_code == 404
+        assert client.get(f"{evidence}/{foreign.pk}/image/").status_code == 404
 
 
 # The certifying officer.
@@ -89,11 +102,13 @@ def test_certification_review_shows_documents_with_validity_and_links_the_audit_
 ):
     application = bring_to("awaiting_certification")
     today = date.today()
+    # An expired BPOM registration beside the current P-IRT (a halal certificate would not
+    # do: it does not expire).
     f.add_document(
         office.business,
-        "halal",
+        "bpom_md",
         product=office.product,
-        number=f.VALID_NUMBERS["halal"],
+        number=f.VALID_NUMBERS["bpom_md"],
         expires_on=today - timedelta(days=3),
     )
     f.add_document(
@@ -110,7 +125,7 @@ def test_certification_review_shows_documents_with_validity_and_links_the_audit_
         "validity-current",
         "validity-expired",
         "validity-soon",
-        "expires soon",
+        "Expires in 20 days",
         "Weighted score",
         "Made in Indonesia",  # the closing packaging review's items
         "Pass",

@@ -54,13 +54,13 @@ def yesterday():
     return timezone.localdate() - timedelta(days=1)
 
 
-def expired_halal(office, application):
-    Document.objects.filter(kind__key="halal").update(expires_on=yesterday())
+def expired_pirt(office, application):
+    Document.objects.filter(kind__key="pirt").update(expires_on=yesterday())
 
 
-def expired_halal_message(office, application):
+def expired_pirt_message(office, application):
     return [
-        f"The {label_of('halal')} expired on {formats.date_format(yesterday())}: "
+        f"The {label_of('pirt')} expired on {formats.date_format(yesterday())}: "
         "upload the current one."
     ]
 
@@ -124,7 +124,7 @@ UNMET = {
         lambda o, a: [f"Upload the {label_of('bpom_md')} or {label_of('pirt')}."],
     ),
     "submit/document expired": Unmet(
-        "submit", "draft", "msme", expired_halal, expired_halal_message
+        "submit", "draft", "msme", expired_pirt, expired_pirt_message
     ),
     "submit/document number invalid": Unmet(
         "submit", "draft", "msme",
@@ -241,7 +241,7 @@ UNMET = {
     ),
     # certify: the dossier is still complete
     "certify/a required document expired since": Unmet(
-        "certify", "awaiting_certification", "officer", expired_halal, expired_halal_message
+        "certify", "awaiting_certification", "officer", expired_pirt, expired_pirt_message
     ),
 }
 # fmt: on

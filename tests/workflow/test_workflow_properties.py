@@ -12,7 +12,8 @@ photos. After every action the application must still obey WORKFLOW.md:
 - in curation there are always at least the rubric's minimum of curators, exactly one
   lead, none of them a member of the business or conflicted;
 - past curation the stored score is the aggregate of the last round, at or above the
-  pass mark, with no failed gate; past packaging review every mandatory item passed;
+  pass mark, with no failed gate, and passed over a curator's score below a gate's floor
+  only with the lead's written reason; past packaging review every mandatory item passed;
 - a certificate is only ever given by an officer who neither curated the product nor
   belongs to its business.
 """
@@ -24,7 +25,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.rules import packaging_approval_problems, packaging_changes_problems
+from assessments.rules import (
+    gate_scores_below_floor,
+    packaging_approval_problems,
+    packaging_changes_problems,
+)
 from assessments.scoring import aggregate
 from curation import services
 from curation.checks import packaging_resubmit_problems
@@ -39,7 +44,6 @@ from tests.workflow.transition_steps import PERSONAS as OFFICE_PERSONAS
 
 NAMES = list(SPECS)
 MSME_TRANSITIONS = {"submit", "resubmit", "resubmit_packaging", "withdraw"}
-NEEDS_TEXT = {"request_revision": "message", "resubmit": "answer", "reject": "reason"}
 PAST_CURATION = {
     State.PACKAGING_REVIEW,
     State.PACKAGING_REVISION,
@@ -386,8 +390,12 @@ class Play:
 
         kwargs = {}
         input_ok = True
-        if name in NEEDS_TEXT:
-            kwargs[NEEDS_TEXT[name]] = action.text
+        # The text the step asks for on this application now: a revision request, an
+        # answer, a rejection's reason, and the lead's reason to pass curation over a
+        # curator's gate score below its floor.
+        written = SPECS[name].input_for(application)
+        if written.required:
+            kwargs[written.field] = action.text
             input_ok = bool(action.text.strip())
         if name == "assign_curators":
             kwargs["curators"] = [self.people[c] for c in action.curators]
@@ -450,6 +458,9 @@ class Play:
             assert application.final_score == result.total >= application.rubric.pass_mark
             assert result.failed_gates == ()
             assert application.grade == result.grade["grade"] in {"A", "B"}
+            if gate_scores_below_floor(application):
+                passed = next(t for t in trail if t.transition == "pass_curation")
+                assert passed.comment.strip()
         if state in {State.DRAFT, State.SUBMITTED, State.IN_CURATION, State.REVISION_REQUESTED}:
             assert application.final_score is None
 

@@ -1,0 +1,33 @@
+"""Admin for the catalogue: consents are read-only (they are the business owners' to give
+and withdraw, through their pages, with the history kept); collections are the offices'
+pages' too, shown here for the superuser."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Collection, Listing, ListingEvent
+from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
+
+class ListingEventInline(ReadOnlyInline):
+    model = ListingEvent
+    fields = ["at", "kind", "actor"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+
+@admin.register(Listing)
+class ListingAdmin(ReadOnlyAdmin):
+    list_display = ["business", "consented_at", "consented_by", "withdrawn_at"]
+    list_filter = ["withdrawn_at"]
+    search_fields = ["business__name"]
+    list_select_related = ["business", "consented_by"]
+    inlines = [ListingEventInline]
+
+
+@admin.register(Collection)
+class CollectionAdmin(ReadOnlyAdmin):
+    list_display = ["name", "slug", "region", "starts_on", "published_at"]
+    list_filter = ["region"]
+    search_fields = ["name", "slug"]
+    list_select_related = ["region"]

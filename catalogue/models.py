@@ -1,0 +1,203 @@
+"""What the catalogue keeps itself: a business's consent to be listed, with what it chose
+to show (`Listing`) and its history (`ListingEvent`), and the offices' collections.
+
+Whether a product is in the catalogue is never stored: it is read on every request from
+the consent and the product's certificate (`catalogue.selectors`), so a revocation, an
+expiry or a withdrawal takes it out at once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kernel.append_only import AppendOnlyModel
+
+
+class ListingQuerySet(models.QuerySet):
+    def active(self):
+        """Consent given and not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Listing(models.Model):
+    """A business's consent to show its certified products in the public catalogue, given
+    by one of its owners and withdrawable by any of them; and what the business chose to
+    show besides the product (its links, and its e-mail or phone only if it says so).
+
+    One row per business: consenting again after a withdrawal reuses it, and the history
+    stays in `ListingEvent`."""
+
+    business = models.OneToOneField(
+        "products.Business",
+        on_delete=models.CASCADE,
+        related_name="catalogue_listing",
+        verbose_name=_("business"),
+    )
+    consented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consent given by"),
+    )
+    consented_at = models.DateTimeField(_("consent given"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    shop_url = models.URLField(
+        _("online shop"), blank=True, help_text=_("Your shop on a marketplace, for example.")
+    )
+    social_url = models.URLField(
+        _("social media"), blank=True, help_text=_("Instagram, Facebook or TikTok page.")
+    )
+    show_email = models.BooleanField(_("show the business e-mail"), default=False)
+    show_phone = models.BooleanField(_("show the business phone"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue listing")
+        verbose_name_plural = _("catalogue listings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("consented_at")),
+                name="listing_withdrawn_after_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | models.Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="listing_withdrawn_by_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.business)
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, address) of each link the business gave."""
+        fields = ("website", "shop_url", "social_url")
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in fields
+            if getattr(self, name)
+        ]
+
+
+class ListingEvent(AppendOnlyModel):
+    """Who gave, changed or withdrew a business's consent, and when; never edited."""
+
+    class Kind(models.TextChoices):
+        GIVEN = "given", _("Consent given")
+        CHANGED = "changed", _("What is shown changed")
+        WITHDRAWN = "withdrawn", _("Consent withdrawn")
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="events", verbose_name=_("listing")
+    )
+    kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("listing event")
+        verbose_name_plural = _("listing events")
+
+    def __str__(self):
+        return f"{self.listing_id}: {self.kind}"
+
+
+class CollectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class Collection(models.Model):
+    """A named, dated selection of listed products that an office publishes, such as
+    "UMKM Virtual Expo Blitar 2026". It names products, not entries: a product whose
+    listing ends (consent withdrawn, certificate revoked or expired) stays chosen but is
+    not shown, and shows again if it is listed again."""
+
+    slug = models.SlugField(
+        _("address"),
+        max_length=80,
+        unique=True,
+        help_text=_("The last part of the collection's address: letters, digits and dashes."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    region = models.ForeignKey(
+        "products.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("office region"),
+        help_text=_("The office that publishes it, by the region it serves."),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    description_id = models.TextField(_("introduction (Indonesian)"), blank=True)
+    description_en = models.TextField(_("introduction (English)"), blank=True)
+    products = models.ManyToManyField(
+        "products.Product", blank=True, related_name="+", verbose_name=_("products")
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CollectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="collection_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def description(self) -> str:
+        """The introduction in the active language, or in the other if that one is empty."""
+        english = (get_language() or "id").startswith("en")
+        first, second = (
+            (self.description_en, self.description_id)
+            if english
+            else (self.description_id, self.description_en)
+        )
+        return first or second

@@ -1,0 +1,255 @@
+"""Reading the catalogue: which products are in it, narrowed by the list's filters, with
+their photos; the collections; and a business's own listing.
+
+An entry of the catalogue is a certificate: the live one (valid by its status, not past
+its date) of a product whose business's consent stands. Nothing about it is stored, so a
+revocation, a renewal's supersession, the day after the last valid day or a withdrawn
+consent takes the product out on the next request. A product has at most one live
+certificate: a renewal supersedes the previous one in the transaction that issues it
+(`certificates.issuing`).
+
+Every page reads a fixed number of queries whatever the catalogue's size: an entry comes
+with its product, business, regions and category joined, and the photos of a page's
+products in one more query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from catalogue.models import Collection, Listing
+from catalogue.permissions import can_edit_collection
+from certificates.models import Certificate, CertificateQuerySet, Status
+from kernel.roles import Role, user_roles
+from products.models import Business, Category, Document, Market, Product, Region
+from products.permissions import staff_region_ids
+
+if TYPE_CHECKING:
+    # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _AnyUser
+
+# The documents shown as the product's photos, in this order: the product, then its
+# packaging (the label a buyer will see).
+PHOTO_KINDS = ("product_photo", "packaging_photo")
+# Words of a search that count; the rest are ignored (each word is one more condition).
+SEARCH_WORDS = 5
+
+
+def live_certificates(today: date | None = None) -> CertificateQuerySet:
+    """Certificates that are valid today: not revoked or superseded, not expired."""
+    today = today or timezone.localdate()
+    return Certificate.objects.filter(status=Status.VALID, valid_until__gte=today)
+
+
+def catalogue_entries(today: date | None = None) -> CertificateQuerySet:
+    """The catalogue: the live certificate of every product whose business's consent
+    stands, with what a list row shows joined in, by product name."""
+    return (
+        live_certificates(today)
+        .filter(
+            # One join to the listing: a business without one has no consent (NULL here).
+            product__business__catalogue_listing__consented_at__isnull=False,
+            product__business__catalogue_listing__withdrawn_at__isnull=True,
+        )
+        .select_related("product__business__region", "product__category", "region")
+        .order_by("product__name", "product_id")
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What a buyer narrowed the list to (empty: anything)."""
+
+    query: str = ""
+    category: str = ""  # Category.key
+    region: str = ""  # Region.code of the business
+    market: str = ""  # Market.key the product is certified for
+    grade: str = ""
+
+    @property
+    def any(self) -> bool:
+        return any((self.query, self.category, self.region, self.market, self.grade))
+
+
+def filter_entries(entries: CertificateQuerySet, filters: CatalogueFilters) -> CertificateQuerySet:
+    if filters.category:
+        entries = entries.filter(product__category__key=filters.category)
+    if filters.region:
+        entries = entries.filter(product__business__region__code=filters.region)
+    if filters.market:
+        # The markets certified for: the certified application's, which no longer change
+        # (the certificate's `markets` is the same list, copied as text for its pages).
+        entries = entries.filter(application__target_markets__key=filters.market)
+    if filters.grade:
+        entries = entries.filter(grade=filters.grade)
+    for word in filters.query.split()[:SEARCH_WORDS]:
+        # Every word somewhere: "kopi kediri" finds Kediri's coffee, not all coffee.
+        entries = entries.filter(
+            Q(product__name__icontains=word)
+            | Q(product__business__name__icontains=word)
+            | Q(product__description__icontains=word)
+            | Q(product__category__label_id__icontains=word)
+            | Q(product__category__label_en__icontains=word)
+            | Q(product__business__region__name__icontains=word)
+            | Q(product__hs_code__startswith=word)
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    categories: list[Category]
+    regions: list[Region]
+    markets: list[Market]
+    grades: list[str]
+
+
+def filter_choices(entries: CertificateQuerySet) -> FilterChoices:
+    """What the list's filters offer: every category and market, the regions and grades
+    that the catalogue has (four queries, whatever its size)."""
+    return FilterChoices(
+        categories=list(Category.objects.order_by("key")),
+        regions=list(
+            Region.objects.filter(pk__in=entries.values("product__business__region")).order_by(
+                "name"
+            )
+        ),
+        markets=list(Market.objects.order_by("key")),
+        grades=sorted(set(entries.order_by().values_list("grade", flat=True))),
+    )
+
+
+@dataclass(frozen=True)
+class Photo:
+    pk: int
+    product_id: int
+    kind: str
+
+
+def photos_of(product_ids: Iterable[int]) -> dict[int, list[Photo]]:
+    """{product id: its photos}, product photos first and the newest first, for many
+    products in one query. Only images: a PDF uploaded as a photo is not drawn."""
+    found: dict[int, list[Photo]] = defaultdict(list)
+    rows = (
+        Document.objects.filter(
+            product__in=list(product_ids),
+            kind__key__in=PHOTO_KINDS,
+            content_type__startswith="image/",
+        )
+        .order_by("-uploaded_at", "-pk")
+        .values_list("pk", "product_id", "kind__key")
+    )
+    for pk, product_id, kind in rows:
+        found[product_id].append(Photo(pk, product_id, kind))
+    for photos in found.values():
+        photos.sort(key=lambda photo: PHOTO_KINDS.index(photo.kind))  # stable: newest first
+    return found
+
+
+def get_entry(product_pk: int | str) -> Certificate:
+    """A product's catalogue entry, with the business's listing (its links); 404 when the
+    product is not in the catalogue now."""
+    entry = (
+        catalogue_entries()
+        .select_related("product__business__catalogue_listing")
+        .filter(product_id=product_pk)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def get_photo(product_pk: int | str, photo_pk: int | str) -> Document:
+    """A photo of a product in the catalogue now; 404 for anything else (a document that
+    is not a photo, another product's, a product taken out of the catalogue)."""
+    if not catalogue_entries().filter(product_id=product_pk).exists():
+        raise Http404
+    photo = Document.objects.filter(
+        pk=photo_pk,
+        product_id=product_pk,
+        kind__key__in=PHOTO_KINDS,
+        content_type__startswith="image/",
+    ).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+# Collections.
+
+
+def published_collections() -> QuerySet[Collection]:
+    return Collection.objects.published().select_related("region")
+
+
+def collections_showing(product: Product) -> QuerySet[Collection]:
+    """The published collections that chose `product` (for its page)."""
+    return published_collections().filter(products=product)
+
+
+def collections_editable_by(user: _AnyUser) -> QuerySet[Collection]:
+    """The collections, published or not, of the offices `user` coordinates for."""
+    if Role.COORDINATOR not in user_roles(user):
+        return Collection.objects.none()
+    return Collection.objects.filter(region__in=staff_region_ids(user)).select_related("region")
+
+
+def get_collection_for_user(user: _AnyUser, slug: str) -> Collection:
+    """A published collection for anyone; a draft only for those who may edit it."""
+    collection = Collection.objects.select_related("region").filter(slug=slug).first()
+    if collection is None:
+        raise Http404
+    if not collection.is_published and not can_edit_collection.test(user, collection):
+        raise Http404
+    return collection
+
+
+def get_editable_collection(user: _AnyUser, slug: str) -> Collection:
+    """A collection for a coordinator of its office; 404 for anyone else."""
+    try:
+        return collections_editable_by(user).get(slug=slug)
+    except Collection.DoesNotExist:
+        raise Http404 from None
+
+
+def collection_entries(collection: Collection) -> CertificateQuerySet:
+    """The collection's products that are in the catalogue now."""
+    return catalogue_entries().filter(product__in=collection.products.values("pk"))
+
+
+def collectable_products(user: _AnyUser, chosen: Iterable[int] = ()) -> QuerySet[Product]:
+    """What a coordinator may put in a collection: the products in the catalogue now whose
+    business is in the regions of their office, and whatever the collection already holds
+    (a product whose listing ended stays chosen until someone takes it out)."""
+    regions = staff_region_ids(user)
+    listed = catalogue_entries().filter(product__business__region__in=regions)
+    return (
+        Product.objects.filter(Q(pk__in=listed.values("product_id")) | Q(pk__in=list(chosen)))
+        .select_related("business__region")
+        .order_by("business__region__name", "name", "pk")
+    )
+
+
+# A business's own listing (its members' pages).
+
+
+def listing_of(business: Business) -> Listing | None:
+    return Listing.objects.filter(business=business).select_related("consented_by").first()
+
+
+def product_in_catalogue(product: Product) -> bool:
+    return catalogue_entries().filter(product=product).exists()
+
+
+def has_live_certificate(product: Product) -> bool:
+    return live_certificates().filter(product=product).exists()
