@@ -167,13 +167,17 @@ class ScoringRound(models.Model):
     def __str__(self):
         return f"{self.application} · {_('round')} {self.number}"
 
+    # The attribute a page that loads the round's scoresheets with it gives them
+    # (`Prefetch(..., to_attr=SHEETS_LOADED)`: `curation.prefetches.SCORING`).
+    SHEETS_LOADED = "loaded_sheets"
+
     def sheets(self) -> list["Scoresheet"]:
         """Every scoresheet of the round, each with its curator and scores: those loaded
-        with the round when a page prefetched them (`rounds__scoresheets`), else read now."""
-        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("scoresheets")
-        if prefetched is None:
-            prefetched = self.scoresheets.select_related("curator").prefetch_related("scores")
-        return sorted(prefetched, key=lambda sheet: sheet.pk)
+        with the round when a page prefetched them (`SHEETS_LOADED`), else read now."""
+        loaded = getattr(self, self.SHEETS_LOADED, None)
+        if loaded is None:
+            loaded = self.scoresheets.select_related("curator").prefetch_related("scores")
+        return sorted(loaded, key=lambda sheet: sheet.pk)
 
 
 class Scoresheet(models.Model):

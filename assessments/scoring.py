@@ -25,6 +25,9 @@ class CriterionResult:
     disagreement: bool
     # The criterion's name in the language active when aggregating (for the pages).
     label: str = ""
+    # What levels of this criterion mean, {"1": {"id": ..., "en": ...}, "3": ..., "5": ...}
+    # (`Criterion.anchors`): the result in plain words (`assessments.plain_words`).
+    anchors: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def aggregate(rubric, scoresheets, *, is_food: bool, criteria=None) -> Aggregate
                 disagreement=bool(scores)
                 and max(scores) - min(scores) >= rubric.disagreement_spread,
                 label=str(criterion.label),
+                anchors=criterion.anchors or {},
             )
         )
     # The default rubric's weights sum to 100, so this is sum(weight * mean) / 5 as the

@@ -14,6 +14,7 @@ from benchmarks.scale_plans import BusinessPlan, ProductPlan
 from benchmarks.scale_vocabulary import (
     BUSINESS_PREFIXES,
     BUSINESS_WORDS,
+    LISTED_SHARE,
     MARKET_WEIGHTS,
     OFFICES,
     PERSONA_CURATOR,
@@ -191,6 +192,8 @@ def write_business(
             created_at=created,
         )
     )
+    if plan.owner or rng.random() < LISTED_SHARE:
+        seeder.writer.add(m["Listing"](business_id=pk, consented_by_id=owner, consented_at=created))
     for n, user_id in enumerate(members):
         seeder.writer.add(
             m["Membership"](

@@ -4,8 +4,8 @@ holds the reference data (`load_reference_data`) and nothing else.
 
 For N applications (figures for N = 100,000):
 
-- eight offices serve the twelve regions of the reference data (Kota and Kabupaten Kediri
-  together, Surabaya alone, ...), each with coordinators, curators, packaging reviewers,
+- nine offices serve the twelve regions of the reference data (Kota and Kabupaten Blitar
+  together, Surabaya alone, ...; the planted office Kota Kediri alone), each with coordinators, curators, packaging reviewers,
   certifying officers and a regional head in proportion to its share of the applications
   (about 250 curators and a few dozen of each other role at 100k; at least three curators
   and one of each other role per office at any size). Every staff member has a profile
@@ -30,7 +30,14 @@ For N applications (figures for N = 100,000):
   and 50 applications, identical at every size: the MSME whose pages are timed; and one
   planted curator, `kurator-bench`, of the office serving Kota Kediri, who leads the
   curation of the 40 applications of a third planted business (24 in curation, 6 waiting
-  for a revision, 10 certified) and of nothing else: the curator whose pages are timed.
+  for a revision, 10 certified) and of nothing else: the curator whose pages are timed;
+  and a fourth planted business, of the same owner as the third, with 30 applications
+  waiting in each of submitted, packaging review and awaiting certification. No generated
+  business is in Kota Kediri, so the planted office's queues hold the same rows at every
+  size.
+- the public catalogue: most businesses (`LISTED_SHARE`) consented to be listed, the
+  planted ones included, so their products with a live certificate are in it; a renewal
+  supersedes the product's earlier certificate.
 
 Everything is drawn from a random generator seeded with the size, so a size always gives
 the same data. Primary keys are given explicitly (the database is empty) and the
@@ -72,12 +79,10 @@ from benchmarks.scale_businesses import (
 )
 from benchmarks.scale_plans import AppPlan, plan_businesses
 from benchmarks.scale_vocabulary import (
-    DESK_OWNER,
     FIRST_NAMES,
     LAST_NAMES,
     OFFICES,
     PASSWORD,
-    PERSONA_MSME,
     SEED_VERSION,
     TOTP_SECRET,
 )
@@ -124,6 +129,7 @@ class Seeder:
                 "TransitionLog": "curation.TransitionLog",
                 "Notification": "curation.Notification",
                 "StateTarget": "curation.StateTarget",
+                "Listing": "catalogue.Listing",
                 "Certificate": "certificates.Certificate",
                 "CertificateCounter": "certificates.CertificateCounter",
                 "CertificateEvent": "certificates.CertificateEvent",
@@ -145,6 +151,7 @@ class Seeder:
                 m["Authenticator"],
                 m["Business"],
                 m["Membership"],
+                m["Listing"],
                 m["ConflictOfInterest"],
                 m["Product"],
                 self.ProductMarket,
@@ -224,19 +231,18 @@ class Seeder:
                 f"  [{self.size:,}] {len(plans):,} businesses planned "
                 f"({time.monotonic() - self.started:.0f} s)"
             )
-            persona_owner = None
-            for number, plan in enumerate(plans):
-                if number < 2:
-                    persona_owner = write_business(
-                        self, plan, owner_name=PERSONA_MSME, owner=persona_owner
+            planted_owners: dict[str, int] = {}  # username: pk
+            for plan in plans:
+                if plan.owner:
+                    planted_owners[plan.owner] = write_business(
+                        self, plan, owner_name=plan.owner, owner=planted_owners.get(plan.owner)
                     )
-                elif plan.planted_desk:
-                    write_business(self, plan, owner_name=DESK_OWNER)
                 else:
                     write_business(self, plan)
                 self.writer.flush_if_full()
             self.write_counters()
             self.writer.flush()
+        self.supersede_renewed()
         self.reset_sequences()
         return {
             "applications": self.applications_done,
@@ -293,6 +299,30 @@ class Seeder:
         for (region_id, year), last in self.certificate_serials.items():
             self.writer.add(
                 self.m["CertificateCounter"](region_id=region_id, year=year, last_serial=last)
+            )
+
+    def supersede_renewed(self) -> None:
+        """A renewal supersedes the product's earlier certificate, as `certificate_issue`
+        does: every certificate that a later one of its product follows, unless revoked."""
+        table = self.m["Certificate"]._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {table} SET status = 'superseded',
+                    superseded_by_id = (
+                        SELECT later.id FROM {table} later
+                        WHERE later.product_id = {table}.product_id
+                          AND later.issued_at > {table}.issued_at
+                        ORDER BY later.issued_at LIMIT 1),
+                    superseded_at = (
+                        SELECT MIN(later.issued_at) FROM {table} later
+                        WHERE later.product_id = {table}.product_id
+                          AND later.issued_at > {table}.issued_at)
+                WHERE status = 'valid' AND EXISTS (
+                    SELECT 1 FROM {table} later
+                    WHERE later.product_id = {table}.product_id
+                      AND later.issued_at > {table}.issued_at)
+                """  # noqa: S608 (the table's own name, no input)
             )
 
     def reset_sequences(self) -> None:

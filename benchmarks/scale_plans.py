@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from benchmarks.scale_vocabulary import (
     AGE_DAYS,
     CATEGORY_WEIGHTS,
+    DESK_OWNER,
     NEXT_APPLICATION_DAYS,
     OFFICES,
     OPEN_STATES,
+    PERSONA_MSME,
     PLANTED_REGION,
     PRODUCTS_PER_BUSINESS,
     PRODUCTS_PER_BUSINESS_TAIL,
@@ -119,6 +121,8 @@ class BusinessPlan:
     name: str = ""
     # Its applications are curated by the planted curator (PERSONA_CURATOR) and one other.
     planted_desk: bool = False
+    # A planted business's owner (a username): the same account for all their businesses.
+    owner: str = ""
 
 
 # Planning: states into chains, chains into products, products into businesses.
@@ -209,6 +213,14 @@ def plan_businesses(size: int, now: datetime, rng: random.Random) -> list[Busine
 # The planted curator's desk: what the applications of the third planted business
 # became, each of its own product (one chain each).
 DESK_STATES = {State.IN_CURATION: 24, State.REVISION_REQUESTED: 6, State.CERTIFIED: 10}
+# The planted office's other queues, filled by a fourth planted business of the same owner:
+# more than a page (25 rows) waiting for the coordinator, the packaging reviewer and the
+# certifying officer, the same at every size.
+OFFICE_DESK_STATES = {
+    State.SUBMITTED: 30,
+    State.PACKAGING_REVIEW: 30,
+    State.AWAITING_CERTIFICATION: 30,
+}
 
 
 def plan_persona(now: datetime) -> list[BusinessPlan]:
@@ -222,15 +234,28 @@ def plan_persona(now: datetime) -> list[BusinessPlan]:
         plan_product(states, rng.choice(["sauces_condiments", "coffee_spices"]), rng, now)
         for states in chains
     ]
-    desk = [
-        plan_product([state], "sauces_condiments", rng, now)
-        for state, count in DESK_STATES.items()
-        for _ in range(count)
-    ]
+    desk, office_desk = (
+        [
+            plan_product([state], category, rng, now)
+            for state, count in states.items()
+            for _ in range(count)
+        ]
+        for states, category in (
+            (DESK_STATES, "sauces_condiments"),
+            (OFFICE_DESK_STATES, "coffee_spices"),
+        )
+    )
     return [
-        BusinessPlan(PLANTED_REGION, products[:24], name="Sambal Bu Rini"),
-        BusinessPlan(PLANTED_REGION, products[24:], name="Kopi Kelud Bu Rini"),
-        BusinessPlan(PLANTED_REGION, desk, name="Keripik Tempe Pak Joko", planted_desk=True),
+        BusinessPlan(PLANTED_REGION, products[:24], name="Sambal Bu Rini", owner=PERSONA_MSME),
+        BusinessPlan(PLANTED_REGION, products[24:], name="Kopi Kelud Bu Rini", owner=PERSONA_MSME),
+        BusinessPlan(
+            PLANTED_REGION,
+            desk,
+            name="Keripik Tempe Pak Joko",
+            planted_desk=True,
+            owner=DESK_OWNER,
+        ),
+        BusinessPlan(PLANTED_REGION, office_desk, name="Kopi Wilis Pak Joko", owner=DESK_OWNER),
     ]
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from benchmarks.scale_vocabulary import PLANTED_REGION, SEARCH_TERM
+from benchmarks.scale_vocabulary import BUSIEST, PLANTED_REGION, SEARCH_TERM
 
 if TYPE_CHECKING:
     from benchmarks.scale import Server
@@ -26,6 +26,9 @@ class Page:
     label: str
     role: str  # whose session requests it: a key of the personas
     path: str  # may name {planted_region} (PLANTED_REGION) and {search}
+    # False where the rows shown grow with the data (the busiest office's queues): a
+    # different page at each size, so only the time goal applies, not the ratio.
+    same_rows: bool = True
 
 
 PAGES: tuple[Page, ...] = (
@@ -57,6 +60,29 @@ PAGES: tuple[Page, ...] = (
     Page("officer: queue", "certifying_officer", "/applications/?queue=certifying_officer"),
     Page("regional head: applications", "regional_admin", "/applications/"),
     Page("admin: applications, search", "superuser", "/admin/curation/application/?q={search}"),
+    # The public catalogue, as a buyer sees it without signing in.
+    Page("buyer: catalogue", "buyer", "/catalogue/"),
+    Page("buyer: catalogue, filtered", "buyer", "/catalogue/?region={planted_region}"),
+    Page("buyer: catalogue, search", "buyer", "/catalogue/?q={search}"),
+    Page("buyer: product page", "buyer", "/catalogue/products/{listed_product}/"),
+    Page("buyer: API catalogue", "buyer", "/api/catalogue/"),
+    # The staff with the longest queues in the data: full pages at both sizes, and far
+    # more behind them at 100,000.
+    *(
+        Page(f"{name}, busiest: {what}", f"{role}{BUSIEST}", path, same_rows=False)
+        for name, role, what, path in (
+            ("coordinator", "coordinator", "queue", "/applications/?queue=coordinator"),
+            ("coordinator", "coordinator", "overview", "/overview/"),
+            (
+                "packaging reviewer",
+                "packaging_reviewer",
+                "queue",
+                "/applications/?queue=packaging_reviewer",
+            ),
+            ("officer", "certifying_officer", "queue", "/applications/?queue=certifying_officer"),
+            ("regional head", "regional_admin", "applications", "/applications/"),
+        )
+    ),
 )
 
 
@@ -73,8 +99,12 @@ def p95(values: list[float]) -> float:
 # The timing.
 
 
-def page_path(page: Page) -> str:
-    return page.path.format(planted_region=PLANTED_REGION, search=SEARCH_TERM)
+def page_path(page: Page, persona: dict[str, Any]) -> str:
+    """The page's path, with what its persona found in that database (the catalogue's
+    planted product) filled in."""
+    return page.path.format(
+        planted_region=PLANTED_REGION, search=SEARCH_TERM, **persona.get("params", {})
+    )
 
 
 def measure(
@@ -90,7 +120,8 @@ def measure(
     for size in servers:
         for role, persona in personas[size].items():
             session = requests.Session()
-            session.cookies.set(cookie, persona["session"], domain="127.0.0.1", path="/")
+            if persona["session"]:  # the buyer has none: the public pages, anonymous
+                session.cookies.set(cookie, persona["session"], domain="127.0.0.1", path="/")
             session.headers["Accept-Language"] = "id"
             sessions[size, role] = session
     samples: dict[str, dict[int, list[float]]] = {p.label: {s: [] for s in servers} for p in PAGES}
@@ -104,7 +135,7 @@ def measure(
             )
             for page in PAGES:
                 for size, server in servers.items():  # alternating: 1k, 100k, 1k, ...
-                    path = page_path(page)
+                    path = page_path(page, personas[size][page.role])
                     session = sessions[size, page.role]
                     started = time.perf_counter()
                     response = session.get(server.url + path, allow_redirects=False, timeout=120)
@@ -126,11 +157,11 @@ def measure(
 # The report.
 
 
-def verdict(big_p95: float, small_p95: float) -> str:
+def verdict(big_p95: float, small_p95: float, *, same_rows: bool = True) -> str:
     over = []
     if big_p95 > GOAL_P95_MS:
         over.append(f"> {GOAL_P95_MS:.0f} ms")
-    if big_p95 > GOAL_RATIO * small_p95:
+    if same_rows and big_p95 > GOAL_RATIO * small_p95:
         over.append(f"> {GOAL_RATIO}×")
     return "within" if not over else "OVER (" + ", ".join(over) + ")"
 
@@ -152,8 +183,10 @@ def table(samples: dict[str, dict[int, list[float]]], sizes: list[int]) -> list[
             f"{statistics.median(figures[s]):8.1f} ms{p95(figures[s]):8.1f} ms" for s in sizes
         )
         small_p95, big_p95 = p95(figures[small]), p95(figures[big])
-        mark = verdict(big_p95, small_p95)
+        mark = verdict(big_p95, small_p95, same_rows=page.same_rows)
         within += mark == "within"
+        if not page.same_rows:
+            mark += " (time only: more rows)"
         lines.append(
             f"{page.label:<{width}}{cells}{big_p95 / small_p95:13.2f}×   {mark:<44}{page.path}"
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kernel.roles import Role
 from kernel.states import FINAL_STATES, State
 
-SEED_VERSION = 3
+SEED_VERSION = 5
 
 # Staff, MSMEs and the superuser can all sign in with this password; staff with a TOTP
 # code for this secret too (nothing here is for production: the data is invented).
@@ -22,6 +22,10 @@ PERSONA_CURATOR = "kurator-bench"
 DESK_OWNER = "umkm-desk-bench"
 PLANTED_REGION = "35.71"
 SUPERUSER = "admin-bench"
+# The businesses that agreed to be listed in the public catalogue (the planted ones too).
+LISTED_SHARE = 0.8
+# The key suffix of the staff personas with the longest queue of their role in the data.
+BUSIEST = "@busiest"
 # What the searches look for: the planted MSME's businesses' names ("Sambal Bu Rini",
 # "Kopi Kelud Bu Rini"), in no other name, so a search finds the same applications at
 # every size and its time shows what the data behind it costs. (A common word finds a
@@ -85,7 +89,11 @@ class OfficeSpec:
 
 
 OFFICES = (
-    OfficeSpec("kediri", ("35.71", "35.06"), 14),
+    # The planted office: Kota Kediri alone, where only the planted businesses are (weight
+    # 0: no generated business lands there), so its staff's queues hold the same rows at
+    # every size (see PLANTED_REGION). Kabupaten Kediri has an office of its own.
+    OfficeSpec("kotakediri", (PLANTED_REGION,), 0),
+    OfficeSpec("kediri", ("35.06",), 14),
     OfficeSpec("blitar", ("35.72", "35.05"), 9),
     OfficeSpec("nganjuk", ("35.18", "35.17"), 9),
     OfficeSpec("tulungagung", ("35.04", "35.03"), 8),

@@ -379,7 +379,10 @@ class Walk:
                 grade_id_label=grade["id"],
                 grade_en_label=grade["en"],
                 final_score=app.final_score,
-                markets=[{"key": key} for key in self.product.markets],
+                markets=[
+                    {"key": key, "id": s.markets[key].name_id, "en": s.markets[key].name_en}
+                    for key in self.product.markets
+                ],
                 officer_id=officer,
                 officer_name="Pejabat Penandatangan",
                 issued_at=at,

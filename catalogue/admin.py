@@ -1,11 +1,12 @@
 """Admin for the catalogue: consents are read-only (they are the business owners' to give
 and withdraw, through their pages, with the history kept); collections are the offices'
-pages' too, shown here for the superuser."""
+pages' too, shown here for the superuser; so are buyers' enquiries, which are the
+business's correspondence (answered and closed in its inbox)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Collection, Listing, ListingEvent
+from catalogue.models import Collection, Enquiry, Listing, ListingEvent
 from kernel.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -31,3 +32,12 @@ class CollectionAdmin(ReadOnlyAdmin):
     list_filter = ["region"]
     search_fields = ["name", "slug"]
     list_select_related = ["region"]
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "company", "country", "buyer_type", "product", "status"]
+    list_filter = ["status", "buyer_type"]
+    search_fields = ["company", "name", "email", "product__name", "business__name"]
+    list_select_related = ["product"]
+    date_hierarchy = "created_at"

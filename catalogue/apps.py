@@ -7,5 +7,6 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Public catalogue")
 
     def ready(self):
-        # Registers the rules and the receiver that lists the demo's products.
-        from catalogue import permissions, signals  # noqa: F401
+        # Registers the rules, the receiver that lists the demo's products and the menu's
+        # enquiry items.
+        from catalogue import menu, permissions, signals  # noqa: F401

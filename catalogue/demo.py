@@ -1,9 +1,10 @@
-"""The demo's public catalogue: the listings and the collection of
+"""The demo's public catalogue: the listings, the collection and the buyers' enquiries of
 `demo_data/catalogue.json`, made through the catalogue's own services acting as the demo
 people, when `seed_demo` has played the demo's applications (`catalogue.signals`).
 
 Idempotent like the rest of the demo: a business that already has a listing (consent
-given, or withdrawn since) and a collection whose address exists are left as they are.
+given, or withdrawn since), a collection whose address exists and an enquiry already
+sent are left as they are.
 """
 
 import json
@@ -13,7 +14,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
-from catalogue.models import Collection, Listing
+from catalogue.enquiries import enquiry_send, enquiry_set_status
+from catalogue.models import Collection, Enquiry, Listing
 from catalogue.services import collection_save, listing_consent_give
 from curation.demo import SeedError, SeedReport
 from kernel.errors import WorkflowError
@@ -26,11 +28,6 @@ DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "catalogue.json"
 class DemoListing:
     business: str  # NIB
     owner: str  # username
-    website: str = ""
-    shop_url: str = ""
-    social_url: str = ""
-    show_email: bool = False
-    show_phone: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,23 +43,41 @@ class DemoCollection:
     products: tuple[dict, ...] = field(default_factory=tuple)
 
 
-def read_catalogue() -> tuple[list[DemoListing], list[DemoCollection]]:
-    """The file's listings and collections; a missing or unknown key is a SeedError
-    naming the file."""
+@dataclass(frozen=True)
+class DemoEnquiry:
+    business: str  # NIB
+    product: str  # its name
+    buyer_type: str
+    name: str
+    company: str
+    country: str
+    email: str
+    message: str
+    quantity: str = ""
+    language: str = "id"
+    status: str = Enquiry.Status.NEW
+    by: str = ""  # username of the member who changed the status
+
+
+def read_catalogue() -> tuple[list[DemoListing], list[DemoCollection], list[DemoEnquiry]]:
+    """The file's listings, collections and enquiries; a missing or unknown key is a
+    SeedError naming the file."""
     shown = DATA_FILE.relative_to(DATA_FILE.parent.parent.parent)
     try:
         data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
         listings = [DemoListing(**item) for item in data["listings"]]
         collections = [DemoCollection(**item) for item in data["collections"]]
+        enquiries = [DemoEnquiry(**item) for item in data["enquiries"]]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise SeedError(f"{shown}: cannot be read: {e}") from e
-    return listings, collections
+    return listings, collections, enquiries
 
 
 def seed_catalogue(report: SeedReport) -> None:
-    listings, collections = read_catalogue()
+    listings, collections, enquiries = read_catalogue()
     try:
         _seed(listings, collections, report)
+        _seed_enquiries(enquiries, report)
     except WorkflowError as e:
         # The data asks for something the catalogue refuses (a product not certified).
         raise SeedError(f"{DATA_FILE.name}: {e}") from e
@@ -75,8 +90,7 @@ def _seed(listings, collections, report: SeedReport) -> None:
         if Listing.objects.filter(business=business).exists():
             report.count("catalogue listings", False)
             continue
-        choices = {k: v for k, v in vars(spec).items() if k not in ("business", "owner")}
-        listing_consent_give(business=business, by=_get(User, username=spec.owner), **choices)
+        listing_consent_give(business=business, by=_get(User, username=spec.owner))
         report.count("catalogue listings", True)
     for spec in collections:
         if Collection.objects.filter(slug=spec.slug).exists():
@@ -98,6 +112,24 @@ def _seed(listings, collections, report: SeedReport) -> None:
             published=True,
         )
         report.count("collections", True)
+
+
+def _seed_enquiries(enquiries, report: SeedReport) -> None:
+    """Sent as a buyer sends them (the members are told), then answered or closed by
+    the member named; one already there (same product and address) is left alone."""
+    User = get_user_model()
+    for spec in enquiries:
+        product = _get(Product, business__nib=spec.business, name=spec.product)
+        if Enquiry.objects.filter(product=product, email=spec.email).exists():
+            report.count("enquiries", False)
+            continue
+        fields = {
+            k: v for k, v in vars(spec).items() if k not in ("business", "product", "status", "by")
+        }
+        enquiry = enquiry_send(product=product, **fields)
+        if spec.status != Enquiry.Status.NEW:
+            enquiry_set_status(enquiry=enquiry, status=spec.status, by=_get(User, username=spec.by))
+        report.count("enquiries", True)
 
 
 def _get(model, **lookup):

@@ -4,11 +4,11 @@ and an office's collection. They check and convert; the services decide and chan
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Collection, Listing
+from catalogue.enquiries import MESSAGE_MAX_LENGTH
+from catalogue.models import Collection, Enquiry, Listing
 from catalogue.selectors import CatalogueFilters, FilterChoices
 from products.forms import DATE_WIDGET
 from products.models import Region
@@ -50,31 +50,13 @@ class CatalogueFilterForm(forms.Form):
         )
 
 
-def _https_by_default(field, **kwargs):
-    # An address typed without its scheme ("toko.example") is taken as https, as Django
-    # 6 will do by default.
-    if isinstance(field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return field.formfield(**kwargs)
-
-
 class ListingForm(forms.ModelForm):
-    """What the business shows besides its products; the consent is the button."""
+    """The consent: the button is all of it. What the listing shows of the business (its
+    links, its export contact) is chosen on the business profile (`products.forms`)."""
 
     class Meta:
         model = Listing
-        formfield_callback = _https_by_default
-        fields = ["website", "shop_url", "social_url", "show_email", "show_phone"]
-        widgets = {
-            name: forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"})
-            for name in ("website", "shop_url", "social_url")
-        }
-
-    def __init__(self, *args, business, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Say what would be shown, so nobody publishes a private address by surprise.
-        self.fields["show_email"].help_text = business.email or _("The business has no e-mail.")
-        self.fields["show_phone"].help_text = business.phone or _("The business has no phone.")
+        fields: list[str] = []
 
 
 class CollectionForm(forms.ModelForm):
@@ -127,4 +109,68 @@ class CollectionForm(forms.ModelForm):
             data["slug"] = slugify(data["name"])[:80]
         if data.get("slug") in RESERVED_SLUGS:
             self.add_error("slug", ValidationError(_("This address is taken; choose another.")))
+        return data
+
+
+def _single_line(value: str) -> None:
+    # A name or a company is one line; a line break in one would also reach an e-mail's
+    # subject, where it is refused.
+    if any(char in value for char in "\r\n\t\v\f"):
+        raise ValidationError(_("Write this on one line."))
+
+
+class EnquiryForm(forms.ModelForm):
+    """A buyer's enquiry, from a product's public page. `website_url` is a honeypot: a
+    field hidden from people (and from screen readers' reading order) that only a script
+    fills; the view drops such a post silently."""
+
+    HONEYPOT = "website_url"
+
+    website_url = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    class Meta:
+        model = Enquiry
+        fields = ["buyer_type", "name", "company", "country", "email", "quantity", "message"]
+        widgets = {
+            "buyer_type": forms.RadioSelect,
+            "message": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {"buyer_type": _("I am writing for")}
+        help_texts = {
+            "quantity": _("For example: 500 kg a month, or one container."),
+            "country": _("Where the goods would go. Left empty for a buyer in Indonesia."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buyer_type"].choices = Enquiry.BuyerType.choices  # no empty choice
+        self.fields["country"].required = False
+        self.fields["message"].max_length = MESSAGE_MAX_LENGTH
+        self.fields["message"].widget.attrs["maxlength"] = MESSAGE_MAX_LENGTH
+        for name in ("name", "company", "country", "quantity"):
+            self.fields[name].validators.append(_single_line)
+        autocomplete = {
+            "name": "name",
+            "company": "organization",
+            "country": "country-name",
+            "email": "email",
+        }
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        honeypot = self.fields[self.HONEYPOT].widget.attrs
+        honeypot.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_spam(self) -> bool:
+        """The honeypot was filled: only a script does that."""
+        return bool(self.data.get(self.add_prefix(self.HONEYPOT), "").strip())
+
+    def clean(self):
+        data = super().clean()
+        buyer_type = data.get("buyer_type")
+        if not data.get("country"):
+            if buyer_type == Enquiry.BuyerType.ABROAD:
+                self.add_error("country", _("Say which country the goods would go to."))
+            else:
+                data["country"] = "Indonesia"
         return data

@@ -23,8 +23,9 @@ class ListingQuerySet(models.QuerySet):
 
 class Listing(models.Model):
     """A business's consent to show its certified products in the public catalogue, given
-    by one of its owners and withdrawable by any of them; and what the business chose to
-    show besides the product (its links, and its e-mail or phone only if it says so).
+    by one of its owners and withdrawable by any of them. What the catalogue shows of the
+    business besides its products is the business's own: its web links (`products.Link`)
+    and its export contact, as far as it chose to show it (`Business.public_contact`).
 
     One row per business: consenting again after a withdrawal reuses it, and the history
     stays in `ListingEvent`."""
@@ -51,15 +52,6 @@ class Listing(models.Model):
         verbose_name=_("withdrawn by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    shop_url = models.URLField(
-        _("online shop"), blank=True, help_text=_("Your shop on a marketplace, for example.")
-    )
-    social_url = models.URLField(
-        _("social media"), blank=True, help_text=_("Instagram, Facebook or TikTok page.")
-    )
-    show_email = models.BooleanField(_("show the business e-mail"), default=False)
-    show_phone = models.BooleanField(_("show the business phone"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ListingQuerySet.as_manager()
@@ -86,16 +78,6 @@ class Listing(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
-
-    @property
-    def links(self) -> list[tuple[str, str]]:
-        """(label, address) of each link the business gave."""
-        fields = ("website", "shop_url", "social_url")
-        return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
-            for name in fields
-            if getattr(self, name)
-        ]
 
 
 class ListingEvent(AppendOnlyModel):
@@ -201,3 +183,73 @@ class Collection(models.Model):
             else (self.description_id, self.description_en)
         )
         return first or second
+
+
+class Enquiry(models.Model):
+    """A buyer's question about a listed product, sent from its public page to the business
+    (`catalogue.enquiries`). The buyer is not signed in: what they typed is all there is,
+    and the business answers them by e-mail. The business's own address is never shown to
+    them; the notices carry the buyer's as the e-mail's reply-to."""
+
+    class BuyerType(models.TextChoices):
+        ABROAD = "abroad", _("A company abroad")
+        DOMESTIC = "domestic", _("A company in Indonesia")
+        # Pasar sistemik: public bodies obliged to buy local products (P3DN).
+        GOVERNMENT = "government", _("A government office buying local products (pasar sistemik)")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.CASCADE,
+        related_name="enquiries",
+        verbose_name=_("product"),
+    )
+    # The product's business, kept beside it: the inbox and the office's counts read the
+    # enquiries of businesses without going through their products.
+    business = models.ForeignKey(
+        "products.Business",
+        on_delete=models.CASCADE,
+        related_name="enquiries",
+        verbose_name=_("business"),
+    )
+    buyer_type = models.CharField(_("buyer"), max_length=12, choices=BuyerType.choices)
+    name = models.CharField(_("name"), max_length=100)
+    company = models.CharField(_("company or office"), max_length=150)
+    country = models.CharField(_("country"), max_length=60)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    quantity = models.CharField(_("quantity"), max_length=100, blank=True)
+    message = models.TextField(_("message"), max_length=2000)
+    # The page's language when it was sent: the language the buyer reads.
+    language = models.CharField(_("language"), max_length=8)
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    # When a member of the business first opened it; unread until then.
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        indexes = [
+            # The inbox: a business's enquiries, the newest first; and its unread ones.
+            models.Index(fields=["business", "created_at"], name="enquiry_inbox"),
+            models.Index(fields=["business", "read_at"], name="enquiry_unread"),
+        ]
+
+    def __str__(self):
+        return f"{self.company} → {self.product_id}"

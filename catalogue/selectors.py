@@ -29,7 +29,7 @@ from catalogue.models import Collection, Listing
 from catalogue.permissions import can_edit_collection
 from certificates.models import Certificate, CertificateQuerySet, Status
 from kernel.roles import Role, user_roles
-from products.models import Business, Category, Document, Market, Product, Region
+from products.models import Business, Category, Document, Link, Market, Product, Region
 from products.permissions import staff_region_ids
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ def catalogue_entries(today: date | None = None) -> CertificateQuerySet:
             product__business__catalogue_listing__withdrawn_at__isnull=True,
         )
         .select_related("product__business__region", "product__category", "region")
+        # The export dossier's data (kilobytes of JSON a certificate) is never shown here.
+        .defer("dossier")
         .order_by("product__name", "product_id")
     )
 
@@ -167,6 +169,23 @@ def get_entry(product_pk: int | str) -> Certificate:
     if entry is None:
         raise Http404
     return entry
+
+
+@dataclass(frozen=True)
+class PublicLinks:
+    product: list[Link]
+    business: list[Link]
+
+
+def public_links(product: Product) -> PublicLinks:
+    """The product's web addresses and its business's own, in one query."""
+    links = Link.objects.filter(
+        Q(product=product) | Q(business=product.business_id, product__isnull=True)
+    )
+    found = PublicLinks(product=[], business=[])
+    for link in links:
+        (found.product if link.product_id else found.business).append(link)
+    return found
 
 
 def get_photo(product_pk: int | str, photo_pk: int | str) -> Document:

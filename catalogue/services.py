@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
     from django.contrib.auth.models import _User
 
-# What the business chooses to show besides its products (`ListingForm`).
-LISTING_CHOICES = ("website", "shop_url", "social_url", "show_email", "show_phone")
-
 
 def _require_owner(by: _User, business: Business) -> None:
     if not can_manage_listing.test(by, business):
@@ -39,16 +36,12 @@ def _require_owner(by: _User, business: Business) -> None:
         )
 
 
-def listing_consent_give(*, business: Business, by: _User, **choices: object) -> Listing:
-    """List the business's certified products (or change what the listing shows, when
-    its consent already stands). Consent given again after a withdrawal is a new consent:
-    by this owner, from now."""
+def listing_consent_give(*, business: Business, by: _User) -> Listing:
+    """List the business's certified products (nothing to do while its consent stands).
+    Consent given again after a withdrawal is a new consent: by this owner, from now."""
     _require_owner(by, business)
-    unknown = set(choices) - set(LISTING_CHOICES)
-    if unknown:
-        raise TypeError(f"Unknown listing choices: {sorted(unknown)}")
     with transaction.atomic():
-        # Locked: two owners pressing at once give one consent and one change, not two rows.
+        # Locked: two owners pressing at once give one consent, not two rows.
         listing = Listing.objects.select_for_update().filter(business=business).first()
         now = timezone.now()
         if listing is None:
@@ -59,9 +52,7 @@ def listing_consent_give(*, business: Business, by: _User, **choices: object) ->
             listing.withdrawn_by = listing.withdrawn_at = None
             kind = ListingEvent.Kind.GIVEN
         else:
-            kind = ListingEvent.Kind.CHANGED
-        for name, value in choices.items():
-            setattr(listing, name, value)
+            return listing
         try:
             with transaction.atomic():
                 listing.save()

@@ -10,6 +10,7 @@ as \\u003c... so nothing in it can close the <script> block it is printed in (as
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -66,11 +67,21 @@ def open_graph(
 
 
 def product_json_ld(
-    entry: Certificate, *, url: str, images: list[str], verification_url: str
+    entry: Certificate,
+    *,
+    url: str,
+    images: list[str],
+    verification_url: str,
+    product_links: Sequence[str] = (),
+    business_links: Sequence[str] = (),
 ) -> SafeString:
     """The schema.org Product of a catalogue entry, in the active language: the product,
     its maker, its certificate (a Certification), and an Offer saying where it is
-    certified to be sold. No price: the catalogue shows none (a buyer asks the business)."""
+    certified to be sold. No price: the catalogue shows none (a buyer asks the business).
+
+    The product's own pages elsewhere (its marketplace listings) are its `sameAs`; the
+    business's website, shops and social pages its maker's; the export contact only as
+    far as the business chose to show it (`Business.public_contact`)."""
     product = entry.product
     business = product.business
     maker = {
@@ -81,7 +92,19 @@ def product_json_ld(
             "addressRegion": business.region.name,
             "addressCountry": "ID",
         },
+        "sameAs": list(business_links),
     }
+    contact = business.public_contact
+    if contact is not None:
+        maker["contactPoint"] = _without_empty(
+            {
+                "@type": "ContactPoint",
+                "contactType": "sales",
+                "name": contact.name,
+                "email": contact.email,
+                "telephone": contact.phone,
+            }
+        )
     properties = [
         {"@type": "PropertyValue", "name": _("Export readiness grade"), "value": entry.grade}
     ]
@@ -106,8 +129,9 @@ def product_json_ld(
         "description": product.description,
         "category": product.category.label,
         "image": images,
+        "sameAs": list(product_links),
         "brand": {"@type": "Brand", "name": business.name},
-        "manufacturer": maker,
+        "manufacturer": _without_empty(maker),
         "countryOfOrigin": {"@type": "Country", "name": "Indonesia"},
         "additionalProperty": properties,
         "hasCertification": {
@@ -124,7 +148,7 @@ def product_json_ld(
             "@type": "Offer",
             "url": url,
             "itemCondition": "https://schema.org/NewCondition",
-            "seller": maker,
+            "seller": _without_empty(maker),
             "eligibleRegion": [{"@type": "Country", "name": name} for name in entry.market_names],
         },
     }

@@ -3,6 +3,8 @@ positive quantities, gross not below net, ...) is checked by the service, which 
 what is wrong in words the page shows."""
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Currency, Incoterm
@@ -21,10 +23,53 @@ class ShareForm(forms.Form):
     email = forms.EmailField(
         label=_("Exporter's e-mail address"),
         help_text=_(
-            "The exporter sees the product once they sign in to Siap Ekspor with this address."
+            "The exporter sees the product once they sign in to Siap Ekspor with this "
+            "address; an address without an account is sent an invitation to open one."
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+
+
+class InvitationAcceptForm(forms.Form):
+    """The password of the invited exporter's new account, checked by the site's password
+    rules against the account it will be (its address)."""
+
+    # Shown, never taken from the form: the link says which address it is.
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        disabled=True,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("The password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["email"].initial = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            user = get_user_model()(username=self.email.split("@")[0], email=self.email)
+            try:
+                password_validation.validate_password(first, user)
+            except ValidationError as e:
+                self.add_error("password1", e)
+        return cleaned
 
 
 def _number(**attrs):

@@ -36,10 +36,12 @@ def qr_svg(url: str) -> str:
 
 
 def bilingual_date(value) -> dict[str, str]:
+    """The date in each language's long format (config/formats/): "2 Desember 2026" and
+    "2 December 2026"."""
     result = {}
     for language in ("id", "en"):
         with translation.override(language):
-            result[language] = formats.date_format(value, "j F Y")
+            result[language] = formats.date_format(value, "DATE_FORMAT")
     return result
 
 

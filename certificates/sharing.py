@@ -1,20 +1,25 @@
 """Sharing a certified product with exporters: by e-mail address, so the business learns
 nothing about who has an account; a share waits, pending, until an exporter account with
-that address verified claims it. Also the condition every share and shipment needs: a
+that address verified claims it, and an address without an account is invited to open one
+(`exporter_invitation_accept`). Also the condition every share and shipment needs: a
 valid certificate (`certificate_usable_problems`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.invitations import invitation_read, invitation_send
 from certificates.models import Certificate, ProductShare, Verdict
 from certificates.permissions import can_manage_product_shares, can_share_certificate
+from curation.accounts import email_in_use
 from curation.notifications import notify
 from kernel.errors import WorkflowError
 from kernel.roles import Role
@@ -22,6 +27,7 @@ from kernel.roles import Role
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
     from django.contrib.auth.models import _User
+    from django.http import HttpRequest
 
 
 def share_problems(*, certificate: Certificate, by: _User) -> list[str]:
@@ -55,7 +61,8 @@ def product_share(*, certificate: Certificate, by: _User, email: str) -> Product
     exporter account uses the address, so sharing tells nobody who has an account. When one
     does, the share names it now and the exporter is notified; otherwise the share waits,
     pending, and the exporter account that signs in with the address verified claims it
-    (`product_shares_claim`)."""
+    (`product_shares_claim`). An address no account uses is e-mailed an invitation to open
+    that exporter account (`exporter_invitation_accept`)."""
     email = (email or "").strip().lower()
     problems = share_problems(certificate=certificate, by=by)
     if not email:
@@ -99,9 +106,13 @@ def product_share(*, certificate: Certificate, by: _User, email: str) -> Product
                     actor=by,
                     extra=[exporter],
                 )
-            # Else no account uses the address yet, and nothing is sent: inviting the
-            # exporter to open one is the exporter-invitation work to come (it belongs
-            # here). The pending share waits for `product_shares_claim`.
+            elif not email_in_use(email, other_than=get_user_model()()):
+                # No account uses the address: it is invited to open an exporter account
+                # (`certificates.invitations`). An address that an account uses but not as
+                # an exporter's (an MSME's, staff's) gets nothing: a business's share does
+                # not give an account the exporter role; the share waits, and the office
+                # can give the role, whose next sign-in claims it.
+                transaction.on_commit(lambda: invitation_send.enqueue(share.pk))
     except IntegrityError:
         # Shared twice at once: the constraints let only the first through.
         raise already_shared from None
@@ -184,3 +195,42 @@ def product_share_stop(*, share: ProductShare, by: _User) -> ProductShare:
             locked.save(update_fields=["stopped_at", "stopped_by"])
     share.refresh_from_db()
     return locked
+
+
+def exporter_invitation_accept(
+    *, token: str, password: str, language: str, request: HttpRequest | None = None
+) -> _User:
+    """Make the invited exporter's account: the address verified and primary, the exporter
+    role, the visitor's language, the password they chose (checked by the caller's form);
+    then every share waiting for the address is theirs. Refused (WorkflowError, nothing
+    made) for whatever `invitation_read` refuses; a second acceptance of the same link, or
+    of another link to the same address, at the same moment waits for the first and is
+    refused (the shares waiting for the address are locked first, in one order)."""
+    with transaction.atomic():
+        invitation = invitation_read(token)
+        if invitation.share is not None:
+            # Every acceptance for this address locks the same rows, in one order, before
+            # it looks again.
+            list(
+                ProductShare.objects.active()
+                .filter(email=invitation.email, exporter__isnull=True)
+                .select_for_update(of=("self",))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            invitation = invitation_read(token)
+        if invitation.problem:
+            raise WorkflowError(invitation.problem)
+        assert invitation.share is not None  # invitation_read gives a problem without one
+        adapter = get_adapter(request)
+        user = adapter.new_user(request)
+        user.email = invitation.email
+        adapter.populate_username(request, user)
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+        user.groups.add(Group.objects.get_or_create(name=Role.EXPORTER)[0])
+        user.profile.language = language
+        user.profile.save(update_fields=["language"])
+        product_shares_claim(user=user)
+    return user

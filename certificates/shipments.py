@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from certificates import tasks
 from certificates.models import (
-    CURRENCY_EXPONENT,
     Certificate,
     Currency,
     Incoterm,
@@ -32,7 +31,7 @@ from certificates.models import (
 from certificates.permissions import can_record_shipment
 from certificates.sharing import certificate_usable_problems
 from kernel.errors import WorkflowError
-from products.models import Market
+from products.models import CURRENCY_EXPONENT, Market
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.

@@ -15,12 +15,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from certificates.models import Certificate, Shipment, Status
 from certificates.storing import certificate_render, dossier_render, shipment_render
 from curation.models import Notification
+from curation.notices import BUSINESS
+from kernel import site
 
 logger = logging.getLogger(__name__)
 
@@ -168,11 +171,20 @@ def send_revocation_emails(certificate_id: int, notification_ids: list[int]) -> 
             ) % {
                 "number": certificate.number,
                 "product": certificate.product_name,
-                "date": timezone.localdate(certificate.revoked_at).isoformat(),
+                "date": date_format(timezone.localdate(certificate.revoked_at)),
                 "reason": certificate.revocation_reason,
                 "url": certificate.verification_url,
             }
-            send_mail(f"[Siap Ekspor] {subject}", body, None, [user.email])
+            if notice.params.get("audience") == BUSINESS:
+                body += "\n\n" + _(
+                    "What comes next: the product may no longer be offered as certified. "
+                    "Once you have dealt with the reason, you may apply again from the "
+                    "product's page."
+                )
+            # The members open the application, the exporters the certificate.
+            send_mail(
+                site.email_subject(subject), site.email_body(body, notice.path), None, [user.email]
+            )
         Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent

@@ -17,4 +17,6 @@ urlpatterns = [
     path("shipments/<int:pk>/", views.shipment_detail, name="shipment"),
     path("shipments/<int:pk>/<str:document>/", views.shipment_download, name="shipment_document"),
     path("shared/", views.shared_with_me, name="shared"),
+    # E-mailed to an address a product is shared with that has no account yet.
+    path("shared/invitation/<str:token>/", views.exporter_invitation, name="invitation"),
 ]

@@ -18,7 +18,9 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,12 +34,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from certificates import ratelimit, revocation
 from certificates.forms import (
     CartonFormSet,
+    InvitationAcceptForm,
     LineFormSet,
     RevokeForm,
     ShareForm,
     ShipmentForm,
     filled_rows,
 )
+from certificates.invitations import Invitation, invitation_read
 from certificates.models import DossierFile, ProductShare, Verdict
 from certificates.permissions import can_record_shipment, can_revoke_certificate
 from certificates.selectors import (
@@ -45,10 +49,15 @@ from certificates.selectors import (
     get_shipment_for_user,
     latest_certificates,
     shares_for_exporter,
+    shipments_visible_to,
 )
-from certificates.sharing import certificate_usable_problems, product_share, product_share_stop
+from certificates.sharing import (
+    certificate_usable_problems,
+    exporter_invitation_accept,
+    product_share,
+    product_share_stop,
+)
 from certificates.shipments import shipment_create
-from certificates.templatetags.certificate_tags import verdict_class
 from certificates.verification import (
     VerifiedCertificate,
     cache_key,
@@ -438,13 +447,70 @@ def shipment_download(request, pk, document):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def exporter_invitation(request, token):
+    """The link of an exporter's invitation: who shares what with the address, and the
+    password of the account it opens. Accepting signs the new exporter in, on their home."""
+    user = request.user if request.user.is_authenticated else None
+    invitation = invitation_read(token, user=user)
+    form = InvitationAcceptForm(
+        request.POST if request.method == "POST" else None, email=invitation.email
+    )
+    if request.method == "POST" and not invitation.problem and form.is_valid():
+        try:
+            exporter = exporter_invitation_accept(
+                token=token,
+                password=form.cleaned_data["password1"],
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                request=request,
+            )
+        except WorkflowError as e:
+            invitation = Invitation(invitation.share, " ".join(e.messages))
+        else:
+            login(request, exporter, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(
+                request,
+                _("Welcome to Siap Ekspor. This is what businesses share with %(email)s.")
+                % {"email": exporter.email},
+            )
+            return redirect("certificates:shared")
+    return render(
+        request,
+        "certificates/invitation.html",
+        {"invitation": invitation, "form": form},
+        status=404 if invitation.share is None else 200,
+    )
+
+
+# Shipments listed under each shared product on the exporter's home (the rest on the
+# certificate's page).
+HOME_SHIPMENTS = 3
+
+
 @role_required(Role.EXPORTER)
 @require_GET
 def shared_with_me(request):
-    """The exporter's list of the certified products businesses share with it."""
-    rows = []
+    """The exporter's home: the certified products businesses share with it, each with its
+    certificate's status today, its downloads, and the shipments the exporter recorded.
+    A fixed number of queries, however many products are shared."""
     shares = list(shares_for_exporter(request.user))
-    latest = latest_certificates([share.product_id for share in shares])
+    product_ids = [share.product_id for share in shares]
+    latest = latest_certificates(product_ids)
+    own = shipments_visible_to(request.user).filter(
+        created_by=request.user, certificate__product__in=product_ids
+    )
+    counts = dict(
+        own.order_by()
+        .values_list("certificate__product")
+        .annotate(n=Count("pk"))
+        .values_list("certificate__product", "n")
+    )
+    recent: dict[int, list] = {}
+    for shipment in own.select_related("certificate").order_by("-created_at", "-pk")[:100]:
+        product_shipments = recent.setdefault(shipment.certificate.product_id, [])
+        if len(product_shipments) < HOME_SHIPMENTS:
+            product_shipments.append(shipment)
+    rows = []
     for share in shares:
         certificate = latest.get(share.product_id)
         verdict = certificate.verdict() if certificate else None
@@ -453,7 +519,10 @@ def shared_with_me(request):
                 "share": share,
                 "certificate": certificate,
                 "verdict": verdict,
-                "verdict_class": verdict_class(verdict),
+                # Green for valid, red for revoked, amber for expired or superseded.
+                "verdict_class": f"state-{'certified' if verdict == Verdict.VALID else verdict}",
+                "shipments": recent.get(share.product_id, []),
+                "shipment_count": counts.get(share.product_id, 0),
             }
         )
     return render(request, "certificates/shared_list.html", {"rows": rows})

@@ -44,6 +44,9 @@ if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's name as e-mails and pages name it (with SITE_URL: kernel/site.py); never a
+# request's host name.
+SITE_NAME = env.str("SITE_NAME", default="Siap Ekspor")
 
 INSTALLED_APPS = [
     # The admin, for superusers only (curation/admin_site.py).
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "curation",
     "certificates",
     "catalogue",
+    "api_tokens",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +118,8 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "curation.accounts.AccountAdapter"
+# The sign-up form's own fields (who is signing up: a business or an exporter).
+ACCOUNT_SIGNUP_FORM_CLASS = "curation.signup.SignupForm"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -137,15 +143,20 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
-    # The browser's session only: it was opened through allauth's sign-in, with its
-    # lockout and second factor. (HTTP Basic skipped both, and CSRF.)
+    # The browser's session, opened through allauth's sign-in with its lockout and second
+    # factor; or a token its owner made on the account page while so signed in
+    # (api_tokens/). No HTTP Basic: it skipped the lockout, the second factor and CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "api_tokens.authentication.TokenAuthentication",
     ],
     # JSON only: the browsable API's page needs inline styles that the site's policy
     # refuses, and the OpenAPI schema at /api/schema/ documents every endpoint.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api_tokens.authentication.TokenScope",
+    ],
     "DEFAULT_PAGINATION_CLASS": "kernel.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -222,6 +233,8 @@ LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured("LANGUAGE_CODE must be 'id' or 'en'")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One long and one short date, and each language's separators (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
@@ -304,6 +317,9 @@ CERTIFICATE_RENDER_ATTEMPTS = env_int("CERTIFICATE_RENDER_ATTEMPTS", 5, minimum=
 # visitor may upload to compare, and how many proxies in front of us add X-Forwarded-For.
 VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30, minimum=1)
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The catalogue's enquiry form: enquiries a client address may send per hour (a buyer
+# at an expo asks about several products; a script is stopped after these).
+ENQUIRY_RATE_LIMIT = env_int("ENQUIRY_RATE_LIMIT", 10, minimum=1)
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 

@@ -5,8 +5,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from catalogue import api as catalogue_api
 from catalogue.sitemaps import SITEMAPS
+from certificates import api as certificates_api
 from curation import api, health
+from products import api as products_api
 
 urlpatterns = [
     path("", include("curation.urls")),
@@ -16,6 +19,7 @@ urlpatterns = [
     # The public catalogue's pages, for search engines (catalogue/sitemaps.py).
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("allauth.urls")),
+    path("account/tokens/", include("api_tokens.urls")),
     # The API's ids are matched as text, so that a malformed one reaches the API and gets
     # its JSON 404 (the schema declares them integers).
     path("api/applications/", api.application_list, name="api_applications"),
@@ -25,6 +29,19 @@ urlpatterns = [
         api.application_transition,
         name="api_application_transition",
     ),
+    path("api/products/", products_api.product_list, name="api_products"),
+    path("api/products/<str:pk>/", products_api.product_detail, name="api_product"),
+    path("api/certificates/", certificates_api.certificate_list, name="api_certificates"),
+    path(
+        "api/certificates/<str:pk>/",
+        certificates_api.certificate_detail,
+        name="api_certificate",
+    ),
+    # The public catalogue: open to anyone, read-only.
+    path("api/catalogue/", catalogue_api.catalogue_list, name="api_catalogue"),
+    path("api/catalogue/<str:pk>/", catalogue_api.catalogue_entry, name="api_catalogue_entry"),
+    path("api/enquiries/", catalogue_api.enquiry_list, name="api_enquiries"),
+    path("api/enquiries/<str:pk>/", catalogue_api.enquiry_detail, name="api_enquiry"),
     path("api/schema/", api.schema_view, name="api_schema"),
     path("admin/", admin.site.urls),
     # For the load balancer and monitoring: open, not rate limited (curation/health.py).

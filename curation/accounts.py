@@ -1,22 +1,27 @@
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import translation
 
+from curation.signup import signup_role
 from curation.two_factor import has_two_factor, signed_in_recently
+from kernel import site
 from kernel.net import client_ip
-from kernel.roles import Role
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Whoever signs up is an MSME member; staff roles are given by an administrator."""
+    """Whoever signs up is an MSME member or an exporter, as they chose on the form
+    (`curation.signup`); staff roles are given by an administrator."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            user.groups.add(Group.objects.get_or_create(name=Role.MSME)[0])
+            user.groups.add(Group.objects.get_or_create(name=signup_role(form))[0])
             # The language the visitor used while signing up becomes their choice.
             user.profile.language = translation.get_language() or user.profile.language
             user.profile.save(update_fields=["language"])
@@ -37,6 +42,33 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    # allauth's e-mails name the site and link to it: from the settings (kernel/site.py),
+    # never from the request's host (without django.contrib.sites allauth would write
+    # "[127.0.0.1:8000]" and "Hello from 127.0.0.1:8000", or a forged Host header).
+
+    def format_email_subject(self, subject: str) -> str:
+        return site.email_subject(str(subject))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {"current_site": site.current(), **context})
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return site.absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site.absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": site.absolute_url(reverse("account_signup")),
+                "password_reset_url": site.absolute_url(reverse("account_reset_password")),
+            },
+        )
 
     def get_client_ip(self, request) -> str:
         # allauth's rate limits count per address the same way as every other limit.

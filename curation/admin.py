@@ -197,7 +197,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             except WorkflowError as e:
                 show_workflow_error(request, e)
             else:
-                messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+                messages.success(request, spec.done_message(application))
                 return redirect(reverse("admin:curation_application_change", args=[pk]))
         problems = services.transition_problems(
             user=request.user, application=application, name=name
@@ -266,7 +266,7 @@ class RevisionRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "language"]
+    list_display = ["user", "language", "phone"]
     list_filter = ["language", "regions"]
     search_fields = ["user__username", "user__email"]
     filter_horizontal = ["regions"]

@@ -34,6 +34,7 @@ from curation.selectors import (
     get_application_for_user,
 )
 from curation.transitions import SPECS, stale_error
+from kernel.api_schema import NO_SUCH_PAGE, NOT_SIGNED_IN, ErrorDetailSerializer
 from kernel.errors import WorkflowError
 from kernel.states import State
 
@@ -122,10 +123,6 @@ class TransitionInputSerializer(serializers.Serializer):
 # The bodies of the error answers, for the schema.
 
 
-class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in the user's language.")
-
-
 class RefusalSerializer(serializers.Serializer):
     messages = serializers.ListField(
         child=serializers.CharField(),
@@ -154,11 +151,6 @@ class FilterErrorSerializer(serializers.Serializer):
     state = _field_errors("The `state` filter is not one of the states.")
 
 
-NOT_SIGNED_IN = OpenApiResponse(
-    ErrorDetailSerializer,
-    description="Not signed in. (Session authentication sends no challenge, so this is a "
-    "403, never a 401.)",
-)
 # The URL matches any text there, so a malformed id gets the API's 404 too.
 APPLICATION_ID = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The application's id."
@@ -175,7 +167,7 @@ NOT_FOUND = OpenApiResponse(
         200: ApplicationListSerializer(many=True),
         400: OpenApiResponse(FilterErrorSerializer, description="An unknown `state`."),
         403: NOT_SIGNED_IN,
-        404: OpenApiResponse(ErrorDetailSerializer, description="No such page."),
+        404: NO_SUCH_PAGE,
     },
 )
 class ApplicationList(generics.ListAPIView):

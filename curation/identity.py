@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from curation.models import Notification, Profile
 from kernel import request_cache
-from kernel.roles import remember_roles
+from kernel.roles import STAFF_ROLES, Role, remember_roles
 from products.models import Membership
 from products.permissions import remember_memberships_and_regions
 
@@ -50,6 +50,20 @@ class Identity:
 def who_is(user: _User) -> Identity:
     """Who `user` (signed in) is: read once per request, in one query."""
     return request_cache.memoized(("identity", user.pk), lambda: _read(user))
+
+
+def is_exporter_home(user: _User) -> bool:
+    """Whether the signed-in user's home is what businesses share with them, with no MSME
+    or staff menus: an exporter who belongs to no business and holds no staff role. (An
+    account the office puts in the exporter group keeps the MSME role it signed up with;
+    without a business that role has nothing to show it.)"""
+    me = who_is(user)
+    return (
+        Role.EXPORTER in me.roles
+        and not me.memberships
+        and not me.roles & set(STAFF_ROLES)
+        and not user.is_superuser
+    )
 
 
 def _read(user: _User) -> Identity:

@@ -172,6 +172,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
             self.region_id = self.product.business.region_id
         super().save(*args, **kwargs)
 
+    def get_state_display(self) -> str:
+        # In place of Django's, which builds a dict of every state at each call and so
+        # translates all ten labels to show one: the lists and the API call it per row.
+        try:
+            return str(State(self.state).label)
+        except ValueError:
+            return self.state
+
     @property
     def business(self):
         return self.product.business
@@ -189,12 +197,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return self._latest("packaging_reviews")
 
     def _latest(self, relation):
-        # The rows a page prefetched (`curation.views.workspaces`), else the database
-        # (as for the instance a transition locks).
-        prefetched = getattr(self, "_prefetched_objects_cache", {}).get(relation)
-        if prefetched is not None:
-            return max(prefetched, key=lambda row: row.number, default=None)
-        return getattr(self, relation).order_by("-number").first()
+        # The rows a page prefetched (`curation.prefetches`: the manager's `all()` answers
+        # from them), else the database, read again at each call (as for the instance a
+        # transition locks, which opens a round or a review and reads the new one). An
+        # application has a few of each, so reading all costs what reading the last does.
+        return max(getattr(self, relation).all(), key=lambda row: row.number, default=None)
 
     @property
     def current_assignments(self):
@@ -452,11 +459,16 @@ class TransitionLog(AppendOnlyModel):
 
 
 class Profile(models.Model):
-    """What the workflow needs to know of a user: language, and for staff, regions."""
+    """What the workflow needs to know of a user: language, a phone number, and for
+    staff, regions. (The person's full name is the user's `first_name`: Indonesian names
+    do not split into a first and a last name, and every page names people through
+    `get_full_name()`.)"""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
+    # As the office dials it (+62...), for a call or a WhatsApp message.
+    phone = models.CharField(_("phone or WhatsApp number"), max_length=20, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -492,13 +504,16 @@ class Notification(models.Model):
     )
     event = models.CharField(_("event"), max_length=40)
     comment = models.TextField(_("comment"), blank=True)
-    # The page the notice is about when it is not the application's (a reminder opens the
-    # document's upload page, the scoresheet, the certificate): a path under SITE_URL,
-    # linked from the notification list and, absolute, from the e-mail.
+    # The page the notice opens for its recipient, the one of their next step (the MSME's
+    # application, a curator's scoresheet, an exporter's certificate, a reminder's upload
+    # form: `curation.links`): a path under SITE_URL, linked from the notification list
+    # and, absolute, from the e-mail. Empty in notices made before they carried one.
     path = models.CharField(_("page"), max_length=200, blank=True)
     # What the notice's text names besides the product and its business (a date, a
     # document's type), as it stood when the notice was made. A text that reads differently
-    # per language is kept in each, {"id": ..., "en": ...} (`curation.notices`).
+    # per language is kept in each, {"id": ..., "en": ...} (`curation.notices`). A notice
+    # told to a member of the business as such says so ("audience": "business"): it reads
+    # the business's text of the event.
     params = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

@@ -10,8 +10,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from curation import recipients
-from curation.transitions import SPECS, Notice
+from curation import links, recipients
+from curation.transitions import SPECS, Message, Notice
+
+# `Notification.params["audience"]` of a notice told to a member of the business: it reads
+# the notice's `to_business` text.
+BUSINESS = "business"
 
 # What is told of changes that are not transitions (each transition's notice is in its
 # spec, `curation.transitions`). The service names the people concerned where the notice
@@ -24,24 +28,46 @@ OTHER_NOTICES = {
             "You have been added to the curators of %(product)s of %(business)s. "
             "Score it in Siap Ekspor."
         ),
-        recipients=recipients.nobody,
+        link=links.scoresheet,
     ),
     "curator_removed": Notice(
         subject=_("You no longer curate %(product)s"),
         body=_("The coordinator removed you from the curators of %(product)s of %(business)s."),
-        recipients=recipients.nobody,
+        link=links.dashboard,
     ),
     # Certificates (certificates.revocation, certificates.sharing).
     "certificate_revoked": Notice(
         subject=_("Certificate revoked: %(product)s"),
         body=_("The export readiness certificate of %(product)s of %(business)s has been revoked."),
-        recipients=recipients.business_members_and_linked_exporters,
+        recipients=recipients.linked_exporters,
+        link=links.certificate_page,
+        to_business=Message(
+            subject=_("Certificate revoked: %(product)s"),
+            body=_(
+                "The export readiness certificate of %(product)s of %(business)s has been "
+                "revoked; the reason is below. What comes next: the product may no longer be "
+                "offered as certified. Once you have dealt with the reason, you may apply "
+                "again from the product's page."
+            ),
+        ),
     ),
     "product_shared": Notice(
         subject=_("%(business)s shared %(product)s with you"),
         body=_(
             "%(business)s shared its certified product %(product)s with you: its certificate "
             "and export dossier are under “Shared with me” in Siap Ekspor."
+        ),
+        link=links.certificate_page,
+    ),
+    # A buyer's enquiry from the public catalogue (`catalogue.enquiries`), told to the
+    # business's members; the buyer's message is the notice's comment.
+    "enquiry_received": Notice(
+        subject=_("Enquiry about %(product)s from %(company)s"),
+        body=_(
+            "%(name)s of %(company)s (%(buyer)s, %(country)s) sent an enquiry about "
+            "%(product)s of %(business)s from the public catalogue. Quantity: %(quantity)s. "
+            "Answer them by e-mail at %(email)s (replying to this e-mail reaches them), "
+            "then mark the enquiry answered in Siap Ekspor."
         ),
         recipients=recipients.nobody,
     ),
@@ -119,16 +145,26 @@ def notice_for(event: str) -> Notice:
         raise ValueError(f"unknown event {event}") from None
 
 
+def message_of(notification) -> Message:
+    """What this notice's recipient reads: the business's text when told as a member."""
+    notice = notice_for(notification.event)
+    to_business = notification.params.get("audience") == BUSINESS or notice.subject is None
+    if to_business and notice.to_business is not None:
+        return notice.to_business
+    assert notice.subject is not None and notice.body is not None
+    return Message(notice.subject, notice.body)
+
+
 def render(notification) -> tuple[str, str]:
     """Subject and body in the active language."""
-    notice = notice_for(notification.event)
+    message = message_of(notification)
     params = {}
     if notification.application_id is not None:
         product = notification.application.product
         params = {"product": product.name, "business": product.business.name}
     params.update({k: _in_active_language(v) for k, v in notification.params.items()})
     # `%` on the lazy text itself: a plural's count is read from the params.
-    text = str(notice.body % params)
+    text = str(message.body % params)
     if notification.comment:
         text = f"{text}\n\n{notification.comment}"
-    return str(notice.subject % params), text
+    return str(message.subject % params), text

@@ -46,9 +46,6 @@ def curator_assignments(application: Application) -> list[CuratorAssignment]:
     once per request for this instance of the application (a locked copy reads its own)."""
 
     def load() -> list[CuratorAssignment]:
-        prefetched = getattr(application, "_prefetched_objects_cache", {}).get("assignments")
-        if prefetched is not None:
-            return sorted(prefetched, key=lambda a: (not a.is_lead, a.pk))
         return list(application.assignments.select_related("curator").order_by("-is_lead", "pk"))
 
     return request_cache.memoized_for(application, "curator_assignments", load)
@@ -118,3 +115,13 @@ can_view_application = (
 )
 
 rules.add_perm("curation.view_application_object", can_view_application)
+
+# A business's progress page (`curation.progress`): its members, and the staff of the
+# office of its region (curators see only the applications they are assigned).
+can_view_business_progress = (
+    is_business_member
+    | is_region_coordinator
+    | is_region_packaging_reviewer
+    | is_region_certifying_officer
+    | is_regional_admin
+)

@@ -2,7 +2,9 @@
 
 Each function takes the application (as the change left it) and the state it left, and
 returns the users concerned. `notifications.notify` leaves out whoever acted and adds
-the people the service names itself (the curators it added, the exporter it shared with).
+the people the service names itself (the curators it added, the exporter it shared with);
+the business's members hear of the events that have a text for them (`Notice.to_business`)
+through `business_members`.
 """
 
 from collections import defaultdict
@@ -71,22 +73,18 @@ def region_certifying_officers(application, source):
     )
 
 
-def business_members_and_packaging_reviewers(application, source):
-    return [
-        *business_members(application, source),
-        *region_packaging_reviewers(application, source),
-    ]
-
-
-def business_members_and_linked_exporters(application, source):
+def linked_exporters(application, source):
     # The exporters the business shares the product with (certificates.ProductShare).
-    exporters = get_user_model().objects.filter(
+    return get_user_model().objects.filter(
         product_shares__product=application.product_id,
         product_shares__stopped_at__isnull=True,
         groups__name=Role.EXPORTER.value,
         is_active=True,
     )
-    return [*business_members(application, source), *exporters]
+
+
+def business_members_and_linked_exporters(application, source):
+    return [*business_members(application, source), *linked_exporters(application, source)]
 
 
 def whoever_was_working_on_it(application, source):

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.rules import curation_result
 from assessments.selectors import current_round_in_one_read
@@ -240,7 +242,7 @@ def visible_curation_result(user: _AnyUser, application: Application) -> Aggrega
 
     It lives here rather than in `assessments.selectors` because it reads who is assigned
     to curate the application, which is the workflow's data. It reads the rounds a page
-    loaded with the application (`curation.views.workspaces.SCORING`);
+    loaded with the application (`curation.prefetches.SCORING`);
     `visible_curation_result_in_one_read` is the same for a page that loaded none.
     """
     current = application.current_round
@@ -334,3 +336,22 @@ def get_document_for_user(user: _AnyUser, pk: int | str) -> Document:
     if visible.exists():
         return document
     raise Http404
+
+
+def business_reads(application: Application) -> str:
+    """Which language the business's members read, as a sentence for the staff writing
+    to it (a revision request, a rejection, a comment): notes reach her as written, not
+    translated. Their profiles' languages, most members first; one query."""
+    languages = list(
+        get_user_model()
+        .objects.filter(memberships__business=application.product.business_id, is_active=True)
+        .values_list("profile__language", flat=True)
+    )
+    if not languages:
+        return ""
+    names = dict(settings.LANGUAGES)
+    ordered = sorted(set(languages), key=lambda code: (-languages.count(code), code))
+    read = [str(names.get(code, code)) for code in ordered]
+    if len(read) == 1:
+        return _("The business reads %(language)s.") % {"language": read[0]}
+    return _("The business's members read %(languages)s.") % {"languages": ", ".join(read)}

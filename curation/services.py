@@ -38,6 +38,7 @@ from curation.signals import application_certified
 from curation.snapshots import product_snapshot, snapshot_changes
 from curation.transitions import SPECS, service_for, stale_error
 from kernel.errors import WorkflowError
+from kernel.states import State
 from products.models import Market, Product
 from products.permissions import is_business_member
 
@@ -204,6 +205,29 @@ def application_create(
         # open application per product let only the first through.
         raise in_progress from None
     return application
+
+
+def product_submit(*, product: Product, by: _User, comment: str = "") -> Application:
+    """Submit `product` for curation in one step, from its review page: its draft
+    application if it has one, else a new one (following its latest rejected or certified
+    application). Refused, nothing is kept, not even the new draft. A second press (a
+    double click, the page sent again) finds it submitted already and changes nothing."""
+    with transaction.atomic():
+        application = Application.objects.open().filter(product=product).first()
+        if application is not None and application.state != State.DRAFT:
+            raise WorkflowError(
+                _("%(product)s was already submitted: its application is “%(state)s”.")
+                % {"product": product.name, "state": application.get_state_display()},
+                stale=True,
+            )
+        if application is None:
+            previous = (
+                product.applications.filter(state__in=[State.REJECTED, State.CERTIFIED])
+                .order_by("-created_at")
+                .first()
+            )
+            application = application_create(product=product, by=by, previous=previous)
+        return application_submit(application=application, by=by, comment=comment)
 
 
 # The eleven transitions.

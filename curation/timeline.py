@@ -20,12 +20,18 @@ class TimelineEntry:
     target_label: str
     actor: str
     comment: str
+    # For staff, the phone of the business's member who acted (the office's way to reach
+    # her, `curation.person`); empty for staff and for the business's own view.
+    phone: str = ""
 
 
 def timeline_for(application, *, viewer_is_member: bool) -> list[TimelineEntry]:
     entries = []
-    for log in application.audit_trail.select_related("actor").order_by("at", "pk"):
+    # The profile comes in the same query: its phone is shown to staff.
+    logs = application.audit_trail.select_related("actor__profile").order_by("at", "pk")
+    for log in logs:
         spec = SPECS.get(log.transition)
+        phone = ""
         if viewer_is_member:
             actor = str(Role(log.actor_role).label) if log.actor_role else ""
             # Only the comments written to the MSME; the rest (e.g. the coordinator's note
@@ -35,6 +41,8 @@ def timeline_for(application, *, viewer_is_member: bool) -> list[TimelineEntry]:
         else:
             actor = log.actor.get_full_name() or log.actor.get_username()
             comment = log.comment
+            if log.actor_role == Role.MSME:
+                phone = getattr(getattr(log.actor, "profile", None), "phone", "")
         entries.append(
             TimelineEntry(
                 at=log.at,
@@ -44,6 +52,7 @@ def timeline_for(application, *, viewer_is_member: bool) -> list[TimelineEntry]:
                 target_label=log.get_target_display(),
                 actor=actor,
                 comment=comment,
+                phone=phone,
             )
         )
     return entries

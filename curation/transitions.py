@@ -3,10 +3,11 @@
 The `@transition` methods of `Application` (models.py) say from which state to which,
 who may take a transition and on what conditions. Everything else about a transition is
 its `TransitionSpec` here: its name for people, the role its actor is recorded in, the
-text it asks for, who is told of it and what, and the service that takes it. The pages,
-the admin, the API, the audit trail and the notifications read it here rather than keep
-tables of their own keyed by the transition's name; tests/workflow/test_transition_specs.py checks
-that the machine and `SPECS` agree.
+text it asks for, who is told of it and what, what its conditions read (for the pages
+to load once), and the service that takes it. The pages, the admin, the API, the audit
+trail and the notifications read it here rather than keep tables of their own keyed by
+the transition's name; tests/workflow/test_transition_specs.py checks that the machine
+and `SPECS` agree.
 
 Adding a transition: its `@transition` method, its spec below, and its service in
 `curation.services` (registered with `@service_for`).
@@ -19,14 +20,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Prefetch
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.rules import gate_scores_below_floor
-from curation import recipients
+from curation import links, recipients
 from curation.models import Application
 from curation.permissions import is_lead_curator
+from curation.prefetches import CHECKLIST, CRITERIA, PACKAGING, SCORING
 from kernel.errors import WorkflowError
 from kernel.roles import Role
 from kernel.states import State
@@ -70,13 +73,39 @@ COMMENT = WrittenInput(field="comment", label=_("Comment"))
 
 
 @dataclass(frozen=True)
-class Notice:
-    """What the people concerned are told (texts with %(product)s and %(business)s), and
-    who they are."""
+class Message:
+    """A notice's subject and text (with %(product)s, %(business)s and the notice's own
+    details), translated when shown."""
 
     subject: Text
     body: Text
-    recipients: Recipients
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Who is told of an event, what they read and which page it opens for them.
+
+    Two audiences: the business's members (`to_business`: what happened and what comes
+    next for them; every member, the one who acted too, as the confirmation of their
+    step; it opens the application), and the others concerned (`subject` and `body`:
+    the staff whose turn it is, or the exporters the product is shared with;
+    `recipients`, and the people the service names, minus whoever acted; it opens `link`,
+    else the application)."""
+
+    subject: Text | None = None
+    body: Text | None = None
+    recipients: Recipients = recipients.nobody
+    # The page it opens for the others: a path, from the application as the change left it.
+    link: Callable[[Application], str] | None = None
+    to_business: Message | None = None
+
+    @property
+    def messages(self) -> list[Message]:
+        """What each audience reads."""
+        told = [self.to_business] if self.to_business is not None else []
+        if self.subject is not None and self.body is not None:
+            told.append(Message(self.subject, self.body))
+        return told
 
 
 @dataclass(frozen=True)
@@ -88,6 +117,9 @@ class TransitionSpec:
     name: str
     # The button, the page title and the history line.
     label: Text
+    # What the actor is told once it is done (with %(product)s and %(business)s): what
+    # happened and what comes next, not the button again.
+    done: Text
     # The role the actor is recorded in (the MSME sees it instead of a name): one role, or
     # a function of the application before the transition and the actor.
     acting_role: Role | RoleOf
@@ -98,6 +130,14 @@ class TransitionSpec:
     written_input_when: Callable[[Application], WrittenInput | None] | None = None
     # Also takes the curators and the lead (`curators`, `lead`), chosen on the page.
     picks_curators: bool = False
+    # What its conditions read several times (lookups of `curation.prefetches`), loaded
+    # once by a page that offers it (`read_by`); its service reads them again on the
+    # application it locks. Passing curation reads the current round's scoresheets and
+    # the rubric's criteria; approving the packaging and certifying, the packaging
+    # reviews with their results and the checklist's items; asking for packaging
+    # changes, the reviews with their results (the items only to name one that lacks a
+    # note). The other transitions read what they read once, or nothing.
+    reads: tuple[str | Prefetch, ...] = ()
 
     def input_for(self, application: Application) -> WrittenInput:
         """The written input this transition asks for on `application` now: what the form
@@ -107,6 +147,11 @@ class TransitionSpec:
             if stricter is not None:
                 return stricter
         return self.written_input
+
+    def done_message(self, application: Application) -> str:
+        """What the actor is told once the transition is taken, in the active language."""
+        product = application.product
+        return str(self.done) % {"product": product.name, "business": product.business.name}
 
     def role_of(self, application: Application, user: _User) -> Role:
         if isinstance(self.acting_role, Role):
@@ -173,6 +218,12 @@ def reason_for_gate_scores_below_floor(application: Application) -> WrittenInput
     )
 
 
+def read_by(names: Iterable[str]) -> list[str | Prefetch]:
+    """What the conditions of the transitions `names` read (their `reads`), each lookup
+    once: for `curation.prefetches.with_assessments`."""
+    return list(dict.fromkeys(lookup for name in names for lookup in SPECS[name].reads))
+
+
 def _by_name(*specs: TransitionSpec) -> dict[str, TransitionSpec]:
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
@@ -185,16 +236,34 @@ SPECS: dict[str, TransitionSpec] = _by_name(
     TransitionSpec(
         name="submit",
         label=_("Submit for curation"),
+        done=_(
+            "Your application for %(product)s is submitted. Next, the office assigns "
+            "curators to score it; you will get an e-mail at each step."
+        ),
         acting_role=Role.MSME,
         notice=Notice(
             subject=_("New application: %(product)s"),
             body=_("%(business)s submitted %(product)s for curation. Assign its curators."),
             recipients=recipients.region_coordinators,
+            link=links.assign_curators_form,
+            to_business=Message(
+                subject=_("Application received: %(product)s"),
+                body=_(
+                    "We have received the application for %(product)s of %(business)s. "
+                    "What comes next: the office assigns curators to score it (its target: "
+                    "by %(due)s). You need not do anything until then; you will get an "
+                    "e-mail when they start."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="assign_curators",
         label=_("Assign curators"),
+        done=_(
+            "The curators of %(product)s are assigned and its scoring round is open. They "
+            "and the business have been told by e-mail."
+        ),
         acting_role=Role.COORDINATOR,
         written_input=WrittenInput(
             field="comment",
@@ -209,11 +278,25 @@ SPECS: dict[str, TransitionSpec] = _by_name(
                 "Score it in Siap Ekspor."
             ),
             recipients=recipients.assigned_curators,
+            link=links.scoresheet,
+            to_business=Message(
+                subject=_("Curators assigned: %(product)s"),
+                body=_(
+                    "The office has assigned curators to %(product)s of %(business)s, and "
+                    "they are now scoring it (the office's target: by %(due)s). What comes "
+                    "next: if they need something from you, you will get an e-mail saying "
+                    "what to fix; otherwise you will hear when curation is finished."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="request_revision",
         label=_("Request revision"),
+        done=_(
+            "The revision request is sent to %(business)s. Scoring of %(product)s waits "
+            "until they resubmit; the curators will be told when they do."
+        ),
         acting_role=lead_curator_or_coordinator,
         written_input=WrittenInput(
             field="message",
@@ -221,14 +304,24 @@ SPECS: dict[str, TransitionSpec] = _by_name(
             missing=_("Write what the MSME must fix."),
         ),
         notice=Notice(
-            subject=_("Revision requested: %(product)s"),
-            body=_("The curators ask you to fix something in %(product)s before they continue."),
-            recipients=recipients.business_members,
+            to_business=Message(
+                subject=_("Revision requested: %(product)s"),
+                body=_(
+                    "The curators need something fixed in the application for %(product)s "
+                    "before they can continue; their request is below. What comes next: "
+                    "fix it, then open the application and resubmit it with your answer. "
+                    "Scoring goes on once you have resubmitted."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="resubmit",
         label=_("Resubmit"),
+        done=_(
+            "Your answer is sent to the curators, who now score %(product)s again. You will "
+            "get an e-mail with the outcome."
+        ),
         acting_role=Role.MSME,
         written_input=WrittenInput(
             field="answer",
@@ -242,45 +335,101 @@ SPECS: dict[str, TransitionSpec] = _by_name(
                 "A new scoring round is open."
             ),
             recipients=recipients.assigned_curators,
+            link=links.scoresheet,
+            to_business=Message(
+                subject=_("Answer sent: %(product)s"),
+                body=_(
+                    "Your answer to the revision request for %(product)s is with the "
+                    "curators, and a new scoring round is open (the office's target: by "
+                    "%(due)s). What comes next: the curators score the product again; you "
+                    "will get an e-mail with the outcome."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="pass_curation",
         label=_("Pass curation"),
+        done=_(
+            "%(product)s passed curation and is now with the packaging reviewers. The "
+            "business has been told."
+        ),
         acting_role=Role.CURATOR,
         written_input_when=reason_for_gate_scores_below_floor,
+        reads=(*SCORING, *CRITERIA),
         notice=Notice(
-            subject=_("%(product)s passed curation"),
-            body=_("%(product)s of %(business)s passed curation and moves to packaging review."),
-            recipients=recipients.business_members_and_packaging_reviewers,
+            subject=_("Packaging to review: %(product)s"),
+            body=_(
+                "%(product)s of %(business)s passed curation. Review its packaging and labels "
+                "against the checklist."
+            ),
+            recipients=recipients.region_packaging_reviewers,
+            link=links.packaging_checklist,
+            to_business=Message(
+                subject=_("%(product)s passed curation"),
+                body=_(
+                    "%(product)s of %(business)s passed curation: its score and the "
+                    "curators' feedback are on the application's page. What comes next: a "
+                    "packaging reviewer checks its packaging and labels against the export "
+                    "checklist (the office's target: by %(due)s). If something needs "
+                    "changing, you will get an e-mail saying what."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="request_packaging_changes",
         label=_("Request packaging changes"),
+        done=_(
+            "The packaging changes are requested from %(business)s. %(product)s comes back "
+            "to the packaging review when they resubmit."
+        ),
         acting_role=Role.PACKAGING_REVIEWER,
+        reads=PACKAGING,
         notice=Notice(
-            subject=_("Packaging changes needed: %(product)s"),
-            body=_(
-                "The packaging reviewer asks for changes to the packaging or labels of %(product)s."
+            to_business=Message(
+                subject=_("Packaging changes needed: %(product)s"),
+                body=_(
+                    "The packaging reviewer asks for changes to the packaging or labels of "
+                    "%(product)s; each item to change, with the reviewer's note, is on the "
+                    "application's page. What comes next: change the packaging, upload new "
+                    "photos or label artwork, and resubmit the packaging there."
+                ),
             ),
-            recipients=recipients.business_members,
         ),
     ),
     TransitionSpec(
         name="resubmit_packaging",
         label=_("Resubmit packaging"),
+        done=_(
+            "Your new packaging evidence for %(product)s is sent to the packaging reviewer. "
+            "You will get an e-mail with the outcome."
+        ),
         acting_role=Role.MSME,
         notice=Notice(
             subject=_("New packaging evidence: %(product)s"),
             body=_("%(business)s uploaded new packaging evidence for %(product)s."),
             recipients=recipients.region_packaging_reviewers,
+            link=links.packaging_checklist,
+            to_business=Message(
+                subject=_("Packaging sent for review: %(product)s"),
+                body=_(
+                    "The new packaging evidence for %(product)s is with the packaging "
+                    "reviewer (the office's target: by %(due)s). What comes next: the "
+                    "reviewer checks it again; you will get an e-mail with the outcome."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="approve_packaging",
         label=_("Approve packaging"),
+        done=_(
+            "The packaging of %(product)s is approved; the application is now with the "
+            "certifying officers. The business has been told."
+        ),
         acting_role=Role.PACKAGING_REVIEWER,
+        reads=(*PACKAGING, *CHECKLIST),
         notice=Notice(
             subject=_("Awaiting certification: %(product)s"),
             body=_(
@@ -288,21 +437,54 @@ SPECS: dict[str, TransitionSpec] = _by_name(
                 "Check the dossier and certify."
             ),
             recipients=recipients.region_certifying_officers,
+            link=links.dossier_review,
+            to_business=Message(
+                subject=_("Packaging approved: %(product)s"),
+                body=_(
+                    "The packaging of %(product)s of %(business)s was approved. What comes "
+                    "next: a certifying officer checks the export dossier and issues the "
+                    "certificate (the office's target: by %(due)s). You will get an e-mail "
+                    "when it is issued."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="certify",
         label=_("Certify"),
+        done=_(
+            "%(product)s is certified export ready and its certificate is issued. The "
+            "business has been told; the certificate's PDF and the export dossier are "
+            "being prepared."
+        ),
         acting_role=Role.CERTIFYING_OFFICER,
+        reads=(*PACKAGING, *CHECKLIST),
         notice=Notice(
             subject=_("%(product)s is certified export ready"),
-            body=_("%(product)s of %(business)s has been certified export ready."),
-            recipients=recipients.business_members_and_linked_exporters,
+            body=_(
+                "%(product)s of %(business)s, shared with you, has been certified export "
+                "ready: its certificate and export dossier are on the certificate's page."
+            ),
+            recipients=recipients.linked_exporters,
+            link=links.certificate_page,
+            to_business=Message(
+                subject=_("%(product)s is certified export ready"),
+                body=_(
+                    "%(product)s of %(business)s has been certified export ready. What "
+                    "comes next: download the certificate and the export dossier from the "
+                    "application's page and share them with your buyers or exporters. You "
+                    "will be reminded before the certificate expires."
+                ),
+            ),
         ),
     ),
     TransitionSpec(
         name="reject",
         label=_("Reject"),
+        done=_(
+            "The application for %(product)s is rejected. The business has been told the "
+            "reason and that it may apply again."
+        ),
         acting_role=rejecting_role,
         written_input=WrittenInput(
             field="reason",
@@ -310,16 +492,23 @@ SPECS: dict[str, TransitionSpec] = _by_name(
             missing=_("Write the reason for the rejection."),
         ),
         notice=Notice(
-            subject=_("Application rejected: %(product)s"),
-            body=_(
-                "The application for %(product)s was rejected. You may start a new application."
+            to_business=Message(
+                subject=_("Application rejected: %(product)s"),
+                body=_(
+                    "The application for %(product)s was rejected; the reason is below. "
+                    "What comes next: once you have dealt with it, you may start a new "
+                    "application for the product from its page."
+                ),
             ),
-            recipients=recipients.business_members,
         ),
     ),
     TransitionSpec(
         name="withdraw",
         label=_("Withdraw"),
+        done=_(
+            "You withdrew the application for %(product)s; nobody works on it any more. You "
+            "may start a new application from the product's page whenever you are ready."
+        ),
         acting_role=Role.MSME,
         notice=Notice(
             subject=_("Application withdrawn: %(product)s"),

@@ -5,8 +5,8 @@ and the MSME's product pages that show or start applications (under /products/).
 
 from django.urls import path
 
+from curation.views import account, certification_review, evidence, packaging, progress, scoring
 from curation.views import applications as views
-from curation.views import certification_review, evidence, packaging, scoring
 from curation.views import products as product_views
 
 app_name = "curation"
@@ -54,10 +54,14 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
     path("language/", views.language_set, name="set_language"),
+    path("account/", account.account_details, name="account"),
     # The MSME's product pages that show or start applications; the rest of /products/ is
     # products.urls (no path here matches one of those: "new", "business", ... are no ids).
     path("products/", product_views.product_list, name="product_list"),
     path("products/<int:pk>/", product_views.product_detail, name="product"),
     path("products/<int:pk>/apply/", product_views.product_apply, name="product_apply"),
+    path("products/<int:pk>/review/", product_views.product_review, name="product_review"),
     path("products/documents/<int:pk>/", product_views.document_download, name="document"),
+    # A business's curation results over time, for its members and its region's staff.
+    path("businesses/<int:pk>/progress/", progress.business_progress, name="business_progress"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from products.models import (
     Business,
@@ -7,6 +8,7 @@ from products.models import (
     ConflictOfInterest,
     Document,
     DocumentType,
+    Link,
     Market,
     Membership,
     Product,
@@ -42,6 +44,30 @@ class DocumentTypeAdmin(admin.ModelAdmin):
     search_fields = ["key", "label_id", "label_en"]
 
 
+# Web addresses are https only (products.links); the admin's fields say so too.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class LinkInline(admin.TabularInline):
+    """The business's web addresses and its products' (`products.links` tells the kind)."""
+
+    model = Link
+    extra = 0
+    fields = ["product", "kind", "url", "position"]
+    raw_id_fields = ["product"]
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.register(Link)
+class LinkAdmin(admin.ModelAdmin):
+    list_display = ["url", "kind", "business", "product", "position"]
+    list_filter = ["kind"]
+    search_fields = ["url", "business__name", "product__name"]
+    list_select_related = ["business", "product"]
+    raw_id_fields = ["business", "product"]
+    formfield_overrides = HTTPS_URLS
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -54,7 +80,7 @@ class BusinessAdmin(admin.ModelAdmin):
     list_filter = ["region", "size"]
     search_fields = ["name", "nib", "npwp"]
     list_select_related = ["region"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, LinkInline]
 
 
 class DocumentInline(admin.TabularInline):

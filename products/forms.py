@@ -8,24 +8,96 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from products.links import MAX_LINKS, validate_link_url
 from products.models import Business, Category, DocumentType, Market, Product
 from products.rules import required_document_types
 from products.uploads import ACCEPTED_TYPES
-from products.validators import format_number, strip_punctuation, validate_hs_code
+from products.validators import (
+    format_number,
+    normalize_phone,
+    strip_punctuation,
+    validate_hs_code,
+)
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class LinksField(forms.CharField):
+    """Web addresses, one per line (pasted from the browser or the marketplace's app):
+    a list of addresses, each checked by `products.links.validate_link_url`, every
+    problem named by its address. One written without https:// is taken as https."""
+
+    widget = forms.Textarea(
+        attrs={"rows": 3, "inputmode": "url", "autocomplete": "off", "spellcheck": "false"}
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "One per line: your shop on Tokopedia, Shopee or another marketplace, your "
+                "website, your Instagram, Facebook or TikTok page. Buyers see them on your "
+                "page in the public catalogue."
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:  # type: ignore[override]
+        urls: list[str] = []
+        for line in str(value or "").splitlines():
+            url = line.strip()
+            if not url:
+                continue
+            if "://" not in url:
+                url = "https://" + url
+            if url not in urls:
+                urls.append(url)
+        return urls
+
+    def validate(self, value):
+        if len(value) > MAX_LINKS:
+            raise forms.ValidationError(
+                _("Give at most %(count)s addresses."), params={"count": MAX_LINKS}
+            )
+        errors = []
+        for url in value:
+            try:
+                validate_link_url(url)
+            except forms.ValidationError as e:
+                errors.extend(e.error_list)
+        if errors:
+            raise forms.ValidationError(errors)
+
+    def run_validators(self, value):
+        pass  # CharField's length validators do not apply to a list
 
 
 class BusinessForm(forms.ModelForm):
     class Meta:
         model = Business
-        fields = ["name", "nib", "npwp", "address", "region", "size", "email", "phone"]
+        fields = [
+            "name", "nib", "npwp", "address", "region", "size", "email", "phone",
+            "export_contact_name", "export_contact_email", "export_contact_phone",
+            "export_contact_whatsapp", "show_contact_email", "show_contact_phone",
+        ]  # fmt: skip
         labels = {
             "name": _("Business name"),
             "nib": _("NIB (Business Identification Number)"),
             "npwp": _("NPWP (tax ID)"),
             "email": _("Business e-mail"),
             "phone": _("Business phone"),
+            "export_contact_name": _("Name"),
+            "export_contact_email": _("E-mail"),
+            "export_contact_phone": _("Phone or WhatsApp"),
+            "export_contact_whatsapp": _("This number takes WhatsApp messages"),
+            "show_contact_email": _("Show this e-mail to buyers in the public catalogue"),
+            "show_contact_phone": _("Show this number to buyers in the public catalogue"),
         }
         help_texts = {
             "nib": _("13 digits, from your OSS business licence, for example 1234567890123."),
@@ -35,6 +107,9 @@ class BusinessForm(forms.ModelForm):
             ),
             "region": _("The regency or city where you produce: its office curates your products."),
             "size": _("As on your NIB (micro, small or medium enterprise)."),
+            "export_contact_name": _(
+                "Who answers buyers, for example the owner or a staff member who reads English."
+            ),
         }
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
@@ -42,10 +117,17 @@ class BusinessForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "npwp": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "export_contact_email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "export_contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
+
+    links = LinksField(label=_("Web addresses of the business"))
 
     def __init__(self, *args, locked=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "links" not in self.initial:
+            links = self.instance.links.of_business_itself()
+            self.initial["links"] = [link.url for link in links]
         self.fields["region"].empty_label = _("Choose the region")
         for name in ("nib", "npwp"):
             if self.initial.get(name):
@@ -69,6 +151,10 @@ class BusinessForm(forms.ModelForm):
 
     def clean_npwp(self):
         return strip_punctuation(self.cleaned_data["npwp"])
+
+    def clean_export_contact_phone(self):
+        phone = self.cleaned_data["export_contact_phone"]
+        return normalize_phone(phone) if phone else ""
 
     def validate_unique(self):
         # The service checks the NIB (stored without punctuation) and says what to do
@@ -104,6 +190,14 @@ class ProductForm(forms.ModelForm):
         help_text=_("Price loaded on the ship at the Indonesian port (Free On Board)."),
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
+    links = LinksField(
+        label=_("Web addresses of the product"),
+        help_text=_(
+            "One per line: the product's own page on Tokopedia, Shopee or another "
+            "marketplace, or on your website. Buyers see them on its page in the public "
+            "catalogue."
+        ),
+    )
 
     class Meta:
         model = Product
@@ -138,6 +232,8 @@ class ProductForm(forms.ModelForm):
 
     def __init__(self, *args, businesses=None, refresh_url=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "links" not in self.initial:
+            self.initial["links"] = [link.url for link in self.instance.links.all()]
         if businesses is not None and len(businesses) > 1:
             self.fields["business"] = forms.ModelChoiceField(
                 queryset=Business.objects.filter(pk__in=[b.pk for b in businesses]),
@@ -337,3 +433,59 @@ class InvitationForm(forms.Form):
         help_text=_("They receive a link that works once, for seven days."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field. Each file is checked by the service that stores it
+    (`products.uploads.inspect_upload`), one by one, so that a bad file is named alone."""
+
+    widget = MultipleFileInput
+
+    def to_python(self, data):
+        return [file for file in (data or []) if file]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class SlotForm(DocumentForm):
+    """One slot of the documents page (`products.slots`): its files, with the number and
+    dates they share. Prefixed by the slot's key, so that every slot of the page goes in
+    one POST. The number the business already gave (NIB, NPWP) is not asked again."""
+
+    files = MultipleFileField(label=_("Files"), required=False)
+
+    def __init__(self, *args, slot, max_mb, **kwargs):
+        super().__init__(*args, scope=slot.types[0].scope, max_mb=max_mb, prefix=slot.key, **kwargs)
+        self.slot = slot
+        self.doubts: list[str] = []  # what products.numbers doubts about the number
+        self.fields["files"].help_text = self.fields.pop("file").help_text
+        self.fields["files"].widget.attrs["accept"] = ",".join(ACCEPTED_TYPES)
+        kind = self.fields["kind"]
+        if len(slot.types) == 1:
+            kind.initial = slot.types[0].pk
+            kind.widget = forms.HiddenInput()
+        else:
+            kind.label = _("Which one you have")
+            kind.widget = forms.RadioSelect()
+            kind.empty_label = None
+        # Set after the widget: the queryset gives the new widget its choices.
+        kind.queryset = kind.queryset.filter(pk__in=[t.pk for t in slot.types])
+        if not any(t.has_number for t in slot.types) or slot.known_numbers:
+            del self.fields["number"]
+        if not any(t.expires for t in slot.types):
+            del self.fields["issued_on"]
+            del self.fields["expires_on"]
+
+    @property
+    def has_files(self) -> bool:
+        return bool(self.is_bound and self.files.getlist(self.add_prefix("files")))
+
+    def number_for(self, kind: DocumentType) -> str:
+        """The number typed, or the one the business already holds for `kind`."""
+        return self.slot.known_numbers.get(kind.key) or self.cleaned_data.get("number", "")

@@ -55,16 +55,12 @@ def page_link(name: str, pk: object, *, next_url: str = "", **query: Any) -> str
     return url + ("?" + urlencode(query) if query else "")
 
 
-def upload_link(
-    document_type: DocumentType, product: Product, *, next_url: str = "", preselect: bool = True
-) -> str:
-    """Where a document of `document_type` for `product` (or its business) is uploaded."""
-    query = {"kind": document_type.key} if preselect else {}
-    if document_type.scope == DocumentType.Scope.BUSINESS:
-        return page_link(
-            "products:business_document_upload", product.business_id, next_url=next_url, **query
-        )
-    return page_link("products:document_upload", product.pk, next_url=next_url, **query)
+def upload_link(document_type: DocumentType, product: Product, *, next_url: str = "") -> str:
+    """Where a required document of `document_type` for `product` (or its business) is
+    uploaded: its slot on the product's documents page (`products.slots`), with the
+    product's other documents, so that what is missing goes in one upload."""
+    url = page_link("products:documents", product.pk, next_url=next_url)
+    return f"{url}#doc-{document_type.key}" if url else ""
 
 
 def product_problems(
@@ -110,6 +106,17 @@ def business_problems(business: Business, *, next_url: str = "") -> list[Problem
         except ValidationError as e:
             problems.extend(Problem(message, edit) for message in e.messages)
     return problems
+
+
+def submission_problems(product: Product, *, next_url: str = "") -> list[Problem]:
+    """Everything that keeps `product` from being submitted for the markets it names now
+    (an application's own check, `curation.checks.submit_problems`, asks the same of the
+    application's markets)."""
+    return (
+        product_problems(product, product.target_markets.all(), next_url=next_url)
+        + business_problems(product.business, next_url=next_url)
+        + document_problems(product, next_url=next_url)
+    )
 
 
 def required_document_types(category: Category) -> list[list[DocumentType]]:
@@ -167,13 +174,8 @@ def document_problems(
             problems.append(
                 Problem(
                     _("Upload the %(document)s.") % {"document": names},
-                    # Where there is a choice (P-IRT or BPOM MD), the MSME picks the type.
-                    upload_link(
-                        alternatives[0],
-                        product,
-                        next_url=next_url,
-                        preselect=len(alternatives) == 1,
-                    ),
+                    # Where there is a choice (P-IRT or BPOM MD), the slot asks which.
+                    upload_link(alternatives[0], product, next_url=next_url),
                 )
             )
             continue

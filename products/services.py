@@ -11,7 +11,7 @@ commit.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,11 +26,13 @@ from django.utils.translation import gettext as _
 from kernel.errors import WorkflowError
 from kernel.roles import Role
 from kernel.states import State
+from products.links import MAX_LINKS, link_kind
 from products.models import (
     Business,
     BusinessInvitation,
     Document,
     DocumentType,
+    Link,
     Market,
     Membership,
     Product,
@@ -90,7 +92,11 @@ def _join_msme_group(user: _User) -> None:
 
 # Businesses.
 
-BUSINESS_FIELDS = ("name", "nib", "npwp", "address", "region", "size", "email", "phone")
+BUSINESS_FIELDS = (
+    "name", "nib", "npwp", "address", "region", "size", "email", "phone",
+    "export_contact_name", "export_contact_email", "export_contact_phone",
+    "export_contact_whatsapp", "show_contact_email", "show_contact_phone",
+)  # fmt: skip
 
 
 def _nib_taken_message(nib: str) -> str:
@@ -118,7 +124,7 @@ def _save_business(business: Business) -> None:
         raise WorkflowError(fields={"nib": _nib_taken_message(business.nib)}) from None
 
 
-def business_create(*, by: _User, **fields: Any) -> Business:
+def business_create(*, by: _User, links: Sequence[str] | None = None, **fields: Any) -> Business:
     """Register a business; `by` becomes its owner (and an MSME member if not yet)."""
     business = Business(
         **{name: value for name, value in fields.items() if name in BUSINESS_FIELDS}
@@ -127,6 +133,8 @@ def business_create(*, by: _User, **fields: Any) -> Business:
         _save_business(business)
         Membership.objects.create(business=business, user=by, role=Membership.Role.OWNER)
         _join_msme_group(by)
+        if links is not None:
+            _set_links(business=business, product=None, urls=links)
     return business
 
 
@@ -138,7 +146,9 @@ def business_locked_fields(business: Business) -> set[str]:
     return {"nib", "region"} if started.exists() else set()
 
 
-def business_update(*, business: Business, by: _User, **fields: Any) -> Business:
+def business_update(
+    *, business: Business, by: _User, links: Sequence[str] | None = None, **fields: Any
+) -> Business:
     _require_owner(by, business)
     locked = business_locked_fields(business)
     for name, value in fields.items():
@@ -146,7 +156,34 @@ def business_update(*, business: Business, by: _User, **fields: Any) -> Business
             setattr(business, name, value)
     with transaction.atomic():
         _save_business(business)
+        if links is not None:
+            _set_links(business=business, product=None, urls=links)
     return business
+
+
+def _set_links(*, business: Business, product: Product | None, urls: Sequence[str]) -> None:
+    """Replace the web addresses of the business (or of its `product`) by `urls`, in
+    their order, each checked (`products.links`) and its kind told from its host."""
+    urls = list(dict.fromkeys(url.strip() for url in urls if url.strip()))
+    field = "links"
+    if len(urls) > MAX_LINKS:
+        raise WorkflowError(
+            fields={field: _("Give at most %(count)s addresses.") % {"count": MAX_LINKS}}
+        )
+    links = [
+        Link(business=business, product=product, kind=link_kind(url), url=url, position=i)
+        for i, url in enumerate(urls)
+    ]
+    problems = []
+    for link in links:
+        try:
+            link.full_clean(exclude=["business", "product"], validate_unique=False)
+        except ValidationError as e:
+            problems += e.message_dict.get("url", [])
+    if problems:
+        raise WorkflowError(fields={field: problems})
+    Link.objects.filter(business=business, product=product).delete()
+    Link.objects.bulk_create(links)
 
 
 # Members and invitations.
@@ -302,17 +339,25 @@ def product_create(
     business: Business,
     by: _User,
     target_markets: Iterable[Market] = (),
+    links: Sequence[str] | None = None,
     **fields: Any,
 ) -> Product:
     _require_member(by, business)
     product = Product(business=business)
     with transaction.atomic():
         _save_product(product, fields, target_markets)
+        if links is not None:
+            _set_links(business=business, product=product, urls=links)
     return product
 
 
 def product_update(
-    *, product: Product, by: _User, target_markets: Iterable[Market] = (), **fields: Any
+    *,
+    product: Product,
+    by: _User,
+    target_markets: Iterable[Market] = (),
+    links: Sequence[str] | None = None,
+    **fields: Any,
 ) -> Product:
     _require_member(by, product.business)
     with transaction.atomic():
@@ -328,6 +373,8 @@ def product_update(
                 % {"product": product.name, "state": locking.get_state_display()}
             )
         _save_product(product, fields, target_markets)
+        if links is not None:
+            _set_links(business=product.business, product=product, urls=links)
     return product
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from kernel import site
 from products.models import BusinessInvitation
 
 
@@ -26,10 +27,10 @@ def send_invitation_email(invitation_id: int) -> bool:
         context = {
             "invitation": invitation,
             "inviter": invitation.invited_by.get_full_name() or invitation.invited_by.email,
-            "link": settings.SITE_URL + reverse("products:invitation", args=[invitation.token]),
+            "link": site.absolute_url(reverse("products:invitation", args=[invitation.token])),
             "expires": timezone.localtime(invitation.expires_at),
         }
         subject = render_to_string("products/email/invitation_subject.txt", context).strip()
         body = render_to_string("products/email/invitation_body.txt", context)
-    send_mail(f"[Siap Ekspor] {subject}", body, None, [invitation.email])
+    send_mail(site.email_subject(subject), body, None, [invitation.email])
     return True

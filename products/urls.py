@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.product_create, name="new"),
     path("<int:pk>/edit/", views.product_edit, name="edit"),
     path("<int:pk>/documents/new/", views.product_document_upload, name="document_upload"),
+    path("<int:pk>/documents/", views.product_documents, name="documents"),
     path("business/", views.business_home, name="business_home"),
     path("business/new/", views.business_create, name="business_new"),
     path("business/<int:pk>/", views.business_detail, name="business"),

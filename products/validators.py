@@ -167,3 +167,32 @@ def format_number(kind: str, value: str) -> str:
         case "nib" | "gs1_barcode" if re.fullmatch(r"\d{13}", number):
             return number
     return value
+
+
+# Web addresses and phone numbers a business gives buyers (`products.models.links`, the
+# export contact on `Business`).
+
+_PHONE = re.compile(r"^(?:\+?62|0)(\d{8,13})$")
+_INTERNATIONAL_PHONE = re.compile(r"^\+([1-9]\d{7,14})$")
+
+
+def normalize_phone(value: str) -> str:
+    """`value` as dialled from anywhere: an Indonesian number (0812..., 62812...,
+    +62812...) as +62812..., another country's as typed with its +, without spaces or
+    punctuation; ValidationError for anything else."""
+    digits = re.sub(r"[\s().\-]", "", value or "")
+    if match := _PHONE.match(digits):
+        return "+62" + match.group(1)
+    if _INTERNATIONAL_PHONE.match(digits):
+        return digits
+    raise ValidationError(
+        _(
+            "Enter a phone number, for example 0812 3456 7890 or +62 812 3456 7890 "
+            "(another country's number with its + code)."
+        ),
+        code="phone",
+    )
+
+
+def validate_phone(value: str) -> None:
+    normalize_phone(value)

@@ -1,6 +1,8 @@
 """Pages of the MSME portal: the business and its members, adding and editing products,
-uploading documents. The pages that show or start applications (the product list and
-page, applying, the document download) are curation's, in curation/views/products.py.
+uploading documents (one by one, or every required one on a product's documents page, a
+step of the guided path in `products.guide`). The pages that show or start applications
+(the product list and page, applying, the review that submits, the document download)
+are curation's, in curation/views/products.py.
 
 Thin views: load through products.selectors (404 for outsiders), check the page's own
 predicate from products.permissions (403), validate a form, call one service from
@@ -16,21 +18,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kernel.errors import WorkflowError, show_workflow_error, workflow_error_to_form
 from kernel.pagination import paginate
-from products import selectors, services
+from products import rules, selectors, services
 from products.forms import (
     BusinessForm,
     DocumentForm,
     InvitationForm,
     ProductForm,
+    SlotForm,
     form_initial_from,
 )
+from products.guide import BUSINESS, DOCUMENTS, PRODUCT, guided_steps, on_guided_path
 from products.models import BusinessInvitation, DocumentType, Membership
 from products.numbers import UnconfirmedNumber, npwp_advice
 from products.permissions import is_business_owner
+from products.slots import document_slots
 
 
 def _safe_next(request, default: str) -> str:
@@ -78,17 +84,21 @@ def business_create(request):
         else:
             messages.success(
                 request,
-                _("%(business)s is registered and you are its owner. Now add your products.")
+                _(
+                    "%(business)s is registered and you are its owner. Next, describe the "
+                    "product you want to export."
+                )
                 % {"business": business.name},
             )
             _show_npwp_advice(request, business)
-            return redirect("products:business", pk=business.pk)
+            return redirect("products:new")
     return render(
         request,
         "products/business_form.html",
         {
             "form": form,
             "creating": True,
+            "guide": guided_steps(BUSINESS),
             "invitations": selectors.pending_invitations_for(request.user),
             "has_business": selectors.businesses_of(request.user).exists(),
         },
@@ -112,6 +122,7 @@ def business_detail(request, pk):
             "is_owner": membership.role == Membership.Role.OWNER,
             "page": documents,
             "missing": [t for t in required if t.pk not in present],
+            "links": list(business.links.of_business_itself()),
         },
     )
 
@@ -131,7 +142,7 @@ def business_edit(request, pk):
         else:
             messages.success(request, _("The business profile is saved."))
             _show_npwp_advice(request, business)
-            return redirect("products:business", pk=business.pk)
+            return redirect(_safe_next(request, reverse("products:business", args=[business.pk])))
     return render(request, "products/business_form.html", {"form": form, "business": business})
 
 
@@ -254,7 +265,11 @@ def _product_form(request, *, product=None):
         template = (
             "products/_category_fields.html" if request.htmx else "products/product_form.html"
         )
-        return render(request, template, {"form": form, "product": product})
+        return render(
+            request,
+            template,
+            {"form": form, "product": product, "guide": _guide(PRODUCT, product, businesses)},
+        )
     form = ProductForm(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,8 +280,14 @@ def _product_form(request, *, product=None):
                 )
                 messages.success(
                     request,
-                    _("%(product)s is saved. Upload its documents, then start an application.")
+                    _(
+                        "%(product)s is saved. Next, upload its documents: all of them at once "
+                        "on this page."
+                    )
                     % {"product": product.name},
+                )
+                return redirect(
+                    _safe_next(request, reverse("products:documents", args=[product.pk]))
                 )
             else:
                 services.product_update(product=product, by=request.user, **form.service_kwargs())
@@ -275,7 +296,20 @@ def _product_form(request, *, product=None):
             workflow_error_to_form(form, e)
         else:
             return redirect(_safe_next(request, reverse("curation:product", args=[product.pk])))
-    return render(request, "products/product_form.html", {"form": form, "product": product})
+    return render(
+        request,
+        "products/product_form.html",
+        {"form": form, "product": product, "guide": _guide(PRODUCT, product, businesses)},
+    )
+
+
+def _guide(step, product, businesses=()):
+    """The step indicator for a product not yet submitted (none once it left the path)."""
+    if not on_guided_path(product):
+        return None
+    # A product names its own business; a new one goes to the first (or only) one.
+    business = None if product is not None or not businesses else businesses[0]
+    return guided_steps(step, business=business, product=product)
 
 
 @login_required
@@ -371,4 +405,113 @@ def business_document_upload(request, pk):
     business = selectors.get_business_for_user(request.user, pk)
     return _upload(
         request, business=business, product=None, template_context={"business": business}
+    )
+
+
+# The documents page of the guided path: every required document as a slot, several
+# files in one POST.
+
+
+def _upload_into_slot(request, form, product) -> list:
+    """Store each file of a slot as its own document; a bad file is named on the form and
+    the others are kept (on a phone, sending six files again for one bad photo costs
+    more than choosing that one again). Returns the documents stored."""
+    data = form.cleaned_data
+    kind = data["kind"]
+    stored = []
+    for file in data["files"]:
+        name = file.name  # the check renames an accepted file
+        try:
+            document = services.document_upload(
+                business=product.business,
+                product=product,
+                kind=kind,
+                number=form.number_for(kind),
+                issued_on=data.get("issued_on"),
+                expires_on=data.get("expires_on"),
+                file=file,
+                by=request.user,
+                number_confirmed=form.confirms_entry(),
+            )
+        except UnconfirmedNumber as e:
+            form.doubts = e.doubts
+            workflow_error_to_form(form, WorkflowError(fields=_per_file(e.fields, name)))
+            break
+        except WorkflowError as e:
+            named = WorkflowError(e.non_field_messages, fields=_per_file(e.fields, name))
+            workflow_error_to_form(form, named)
+            if set(e.fields) - {"file"}:
+                break  # the number or a date is wrong for every file of the slot
+        else:
+            stored.append(document)
+            _show_warnings(request, document.warnings)
+    return stored
+
+
+def _per_file(fields: dict, name: str) -> dict:
+    """A service's field errors on the slot's form: the file's under "files", named."""
+    fields = dict(fields)
+    if "file" in fields:
+        fields["files"] = [
+            _("%(file)s: %(problem)s") % {"file": name, "problem": problem}
+            for problem in fields.pop("file")
+        ]
+    return fields
+
+
+@login_required
+def product_documents(request, pk):
+    product = selectors.get_product_for_user(request.user, pk)
+    max_mb = settings.UPLOAD_MAX_BYTES // 1_048_576
+    post = request.method == "POST"
+    slot_forms = [
+        SlotForm(
+            request.POST if post else None,
+            request.FILES if post else None,
+            slot=slot,
+            max_mb=max_mb,
+        )
+        for slot in document_slots(product)
+    ]
+    stored, refused = [], False
+    if post:
+        chosen = [form for form in slot_forms if form.has_files]
+        if not chosen:
+            messages.error(request, _("Choose the files to upload first."))
+            refused = True
+        for form in chosen:
+            if form.is_valid():
+                stored += _upload_into_slot(request, form, product)
+            refused = refused or bool(form.errors)
+        if stored:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s file is uploaded: %(documents)s.",
+                    "%(count)s files are uploaded: %(documents)s.",
+                    len(stored),
+                )
+                % {
+                    "count": len(stored),
+                    "documents": ", ".join(dict.fromkeys(str(d.kind.label) for d in stored)),
+                },
+            )
+        if not refused:
+            complete = not rules.document_problems(product)
+            default = "curation:product_review" if complete else "products:documents"
+            return redirect(_safe_next(request, reverse(default, args=[product.pk])))
+        # Drawn again with what was refused and why; what was stored shows in its slot.
+        slots = {slot.key: slot for slot in document_slots(product)}
+        for form in slot_forms:
+            form.slot = slots[form.slot.key]
+    return render(
+        request,
+        "products/product_documents.html",
+        {
+            "product": product,
+            "forms": slot_forms,
+            "complete": not rules.document_problems(product),
+            "next": _safe_next(request, ""),
+            "guide": _guide(DOCUMENTS, product),
+        },
     )

@@ -33,7 +33,6 @@ def listing(request, business_pk):
         # Bound on every POST: one with nothing ticked and no link is a valid consent.
         request.POST if request.method == "POST" else None,
         instance=current or Listing(business=business),
-        business=business,
     )
     if request.method == "POST":
         if not is_owner:
@@ -64,6 +63,7 @@ def listing(request, business_pk):
             "is_owner": is_owner,
             "form": form,
             "certified": list(entries.select_related("product").order_by("product__name")),
+            "links": list(business.links.of_business_itself()),
             "history": list(
                 current.events.select_related("actor").order_by("-at", "-pk")[:HISTORY_ROWS]
             )

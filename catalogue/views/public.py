@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalogue import selectors
-from catalogue.forms import CatalogueFilterForm
+from catalogue.enquiries import enquiry_count_of
+from catalogue.forms import CatalogueFilterForm, EnquiryForm
 from catalogue.language import address, in_page_language, language_links
-from catalogue.permissions import can_create_collection, can_edit_collection
+from catalogue.permissions import (
+    can_create_collection,
+    can_edit_collection,
+    can_see_business_enquiry_counts,
+)
 from catalogue.structured_data import open_graph, product_json_ld
 from kernel.pagination import paginate
 from kernel.stored_files import stream_inline
@@ -100,11 +105,17 @@ def catalogue_list(request):
 @require_safe
 @in_page_language
 def product_page(request, pk):
-    entry = selectors.get_entry(pk)
+    return render_product_page(request, selectors.get_entry(pk), form=EnquiryForm())
+
+
+def render_product_page(request, entry, *, form: EnquiryForm, status: int = 200):
+    """A product's page, with the enquiry form as given (empty, or as the buyer sent it
+    with what is wrong: `catalogue.views.enquiries`)."""
     product = entry.product
     business = product.business
     photos = selectors.photos_of([product.pk]).get(product.pk, [])
     photo_urls = [_photo_url(photo) for photo in photos]
+    links = selectors.public_links(product)
     canonical = address(request.path, request.page_language)
     # In the page's language, as every link of a public page.
     verify_path = reverse("certificates:verify", args=[entry.verification_code])
@@ -127,14 +138,24 @@ def product_page(request, pk):
             "photo_urls": photo_urls,
             "collections": list(selectors.collections_showing(product)),
             "verify_path": verify_path,
+            "product_links": links.product,
+            "business_links": links.business,
+            "enquiry_form": form,
+            # The office of the business's region sees how often buyers asked.
+            "enquiry_count": enquiry_count_of(product)
+            if can_see_business_enquiry_counts.test(request.user, business)
+            else None,
             "json_ld": product_json_ld(
                 entry,
                 url=canonical,
                 images=[f"{settings.SITE_URL}{url}" for url in photo_urls],
                 verification_url=f"{settings.SITE_URL}{verify_path}",
+                product_links=[link.url for link in links.product],
+                business_links=[link.url for link in links.business],
             ),
             **sharing,
         },
+        status=status,
     )
 
 

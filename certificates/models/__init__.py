@@ -20,7 +20,6 @@ from certificates.models.certificates import (
 from certificates.models.dossier_files import DossierFile
 from certificates.models.shares import ProductShare, ProductShareQuerySet
 from certificates.models.shipments import (
-    CURRENCY_EXPONENT,
     INCOTERMS_NAMED_AT_ORIGIN,
     Currency,
     Incoterm,
@@ -32,7 +31,6 @@ from certificates.models.shipments import (
 )
 
 __all__ = [
-    "CURRENCY_EXPONENT",
     "INCOTERMS_NAMED_AT_ORIGIN",
     "Certificate",
     "CertificateCounter",

@@ -1,6 +1,6 @@
 """The shipments recorded under a certificate (`Shipment`), with their lines
-(`ShipmentLine`) and cartons (`ShipmentCarton`), and the terms they use: Incoterms, the
-currencies and their minor units."""
+(`ShipmentLine`) and cartons (`ShipmentCarton`), and the terms they use: Incoterms and
+the currencies."""
 
 from decimal import Decimal
 
@@ -35,10 +35,8 @@ class Incoterm(models.TextChoices):
 INCOTERMS_NAMED_AT_ORIGIN = {Incoterm.EXW, Incoterm.FCA, Incoterm.FAS, Incoterm.FOB}
 
 
-# The currencies of the product's FOB price, and the minor units an amount is rounded to
-# (the yen has none).
+# The currencies of the product's FOB price (their minor units: products' CURRENCY_EXPONENT).
 Currency = Product.Currency
-CURRENCY_EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "IDR": 2}
 
 
 def carton_volume_m3(length_cm, width_cm, height_cm) -> Decimal:

@@ -2,8 +2,6 @@
 signed-in user may see and do with a certificate, worked out once here so the template
 only shows it."""
 
-from decimal import Decimal
-
 from django import template
 
 from certificates.forms import ShareForm
@@ -70,17 +68,3 @@ def certificate_panel(context, application=None, certificate=None):
         "share_form": ShareForm(auto_id="share_%s"),
         "next": request.get_full_path(),
     }
-
-
-@register.filter
-def pdf_number(value, places=2):
-    """A number as printed on export papers whatever the page's language: comma for
-    thousands, point for decimals ("1,234.50"); places="-3" drops trailing zeros."""
-    if value is None or value == "":
-        return "–"
-    places = str(places)
-    number = Decimal(str(value))
-    if places.startswith("-"):
-        text = f"{number:,.{int(places[1:])}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return f"{number:,.{int(places)}f}"

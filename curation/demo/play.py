@@ -68,16 +68,24 @@ class Cast:
 
 
 def play(product: Product, spec: DemoProduct, cast: Cast, owner, report: SeedReport) -> None:
-    """Create the product's application and take it through `spec.steps`."""
-    application = services.application_create(product=product, by=owner)
-    for number, step in enumerate(spec.steps):
-        try:
-            _take(step, application, product, spec, cast, owner, report)
-        except WorkflowError as e:
-            raise SeedError(f"{product}: steps[{number}] ({step.step}) was refused: {e}") from e
-        application.refresh_from_db()
-    if application.state != spec.state:
-        raise SeedError(f"{product} ended in {application.state}, not {spec.state}.")
+    """Create the product's applications, its earlier ones first, each the `previous` of
+    the next, and take each through its steps."""
+    previous = None
+    paths = [*((e.steps, e.state, "earlier") for e in spec.earlier), (spec.steps, spec.state, "")]
+    for steps, state, where in paths:
+        application = services.application_create(product=product, by=owner, previous=previous)
+        for number, step in enumerate(steps):
+            try:
+                _take(step, application, product, spec, cast, owner, report)
+            except WorkflowError as e:
+                raise SeedError(
+                    f"{product}: {where} steps[{number}] ({step.step}) was refused: {e}"
+                ) from e
+            application.refresh_from_db()
+        if application.state != state:
+            raise SeedError(f"{product} ended in {application.state}, not {state}.")
+        report.count("applications", True)
+        previous = application
 
 
 def _take(step, application: Application, product, spec, cast: Cast, owner, report) -> None:

@@ -20,15 +20,18 @@ from curation.demo.report import SeedError, SeedReport
 from curation.demo.specs import EMAIL_DOMAIN, DemoBusiness, DemoProduct, Doc, Person
 from curation.reference import load_reference_data
 from curation.two_factor import has_two_factor, requires_two_factor
+from products.links import link_kind
 from products.models import (
     Business,
     Category,
     ConflictOfInterest,
+    Link,
     Market,
     Membership,
     Product,
     Region,
 )
+from products.validators import normalize_phone
 
 DEMO_PASSWORD = "siap-ekspor-demo"
 # Staff must sign in with a second factor. The demo's staff logins share this TOTP secret
@@ -76,10 +79,10 @@ def seed_demo() -> SeedReport:
                 report.count("conflicts of interest", created)
         for product, spec, owner in products:
             if product.applications.exists():
-                report.count("applications", False)
+                for _application in product.applications.all():
+                    report.count("applications", False)
             else:
                 play(product, spec, cast, owner, report)
-                report.count("applications", True)
             report.applications += list(product.applications.order_by("created_at"))
         demo_seeded.send(sender=seed_demo, report=report)
     return report
@@ -134,6 +137,16 @@ def _ensure_business(spec: DemoBusiness, people: dict, report: SeedReport):
         },
     )
     report.count("businesses", created)
+    if created:
+        _give_contact(business, spec)
+    for position, url in enumerate(spec.links):
+        _, created = Link.objects.get_or_create(
+            business=business,
+            product=None,
+            url=url,
+            defaults={"kind": link_kind(url), "position": position},
+        )
+        report.count("web links", created)
     owner = people[spec.owner]
     Membership.objects.get_or_create(
         business=business, user=owner, defaults={"role": Membership.Role.OWNER}
@@ -150,11 +163,33 @@ def _ensure_business(spec: DemoBusiness, people: dict, report: SeedReport):
     products = []
     for product_spec in spec.products:
         product = _ensure_product(business, product_spec, report)
+        for position, url in enumerate(product_spec.links):
+            _, created = Link.objects.get_or_create(
+                business=business,
+                product=product,
+                url=url,
+                defaults={"kind": link_kind(url), "position": position},
+            )
+            report.count("web links", created)
         for doc in (*(Doc(kind) for kind in product_spec.photos), *product_spec.documents):
             created = ensure_document(business, product, doc, owner, spec=product_spec)
             report.count("documents", created)
         products.append((product, product_spec))
     return products
+
+
+def _give_contact(business: Business, spec: DemoBusiness) -> None:
+    contact = spec.export_contact
+    if contact is None:
+        return
+    business.export_contact_name = contact.name
+    business.export_contact_email = contact.email
+    business.export_contact_phone = normalize_phone(contact.phone) if contact.phone else ""
+    business.export_contact_whatsapp = contact.whatsapp
+    business.show_contact_email = contact.show_email
+    business.show_contact_phone = contact.show_phone
+    business.full_clean()
+    business.save()
 
 
 def _ensure_product(business: Business, spec: DemoProduct, report: SeedReport) -> Product:

@@ -215,11 +215,24 @@ Step = (
 
 
 @dataclass(frozen=True)
+class EarlierApplication:
+    """An application of the product before its current one, which `steps` take to
+    `state` (a final state: the next one can only start after it)."""
+
+    state: State
+    steps: tuple[Step, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class DemoProduct:
-    """A product and its one application, which `steps` take to `state`.
+    """A product and its current application, which `steps` take to `state`, after its
+    `earlier` applications (each the `previous` of the next: a renewal after a rejection
+    shows the product moving up on the business's progress page).
 
     `label` is what its packaging photo shows, `colour` the photos' background; `photos`
-    are the photo documents uploaded with it. `note` is for the reader of the file.
+    are the photo documents uploaded with it; `links` its pages on marketplaces. `note`
+    is for the reader of the file.
     """
 
     name: str
@@ -238,6 +251,8 @@ class DemoProduct:
     shelf_life_days: int | None = None
     documents: tuple[Doc, ...] = ()
     photos: tuple[DocumentKind, ...] = ("product_photo", "packaging_photo")
+    earlier: tuple[EarlierApplication, ...] = ()
+    links: tuple[str, ...] = ()
     note: str = ""
 
 
@@ -250,9 +265,24 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class ExportContact:
+    """The business's export contact (`Business.export_contact_*`), and whether buyers
+    see its e-mail and its phone (`show_contact_email`, `show_contact_phone`)."""
+
+    name: str
+    email: str = ""
+    phone: str = ""
+    whatsapp: bool = False
+    show_email: bool = False
+    show_phone: bool = False
+
+
+@dataclass(frozen=True)
 class DemoBusiness:
     """A business, owned by the person named `owner`. Its NIB and NPWP documents are
-    dated `registered_on`; `documents` are its other business documents."""
+    dated `registered_on`; `documents` are its other business documents; `links` its
+    website, marketplace shops and social pages; `export_contact` who answers buyers
+    and what buyers may see of them."""
 
     name: str
     nib: str
@@ -266,3 +296,5 @@ class DemoBusiness:
     products: tuple[DemoProduct, ...]
     documents: tuple[Doc, ...] = ()
     conflicts_of_interest: tuple[Conflict, ...] = ()
+    links: tuple[str, ...] = ()
+    export_contact: ExportContact | None = None

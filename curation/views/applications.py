@@ -17,14 +17,19 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import Scoresheet
 from assessments.permissions import can_view_packaging_review
+from assessments.plain_words import in_words
 from curation import assignments, services
 from curation import permissions as perms
 from curation.evidence import evidence_for
 from curation.forms import ReassignCuratorsForm, TransitionForm
+from curation.identity import is_exporter_home
 from curation.models import Application, CuratorAssignment, Notification, StateTarget
+from curation.next_steps import Known, next_step, served_regions
 from curation.permissions import can_reassign_curators
+from curation.prefetches import MARKETS, PACKAGING, with_assessments
 from curation.selectors import (
     applications_visible_to,
+    business_reads,
     get_application_for_user,
     region_choices,
     staff_region_ids,
@@ -35,8 +40,7 @@ from curation.selectors import (
     work_queues,
 )
 from curation.timeline import timeline_for
-from curation.transitions import SPECS, stale_message
-from curation.views.workspaces import MARKETS, PACKAGING, read_by_steps, with_assessments
+from curation.transitions import SPECS, read_by, stale_message
 from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
@@ -53,6 +57,8 @@ def home(request):
     user = request.user
     roles = user_roles(user)
     businesses = list(member_business_roles(user))
+    if is_exporter_home(user):
+        return redirect("certificates:shared")
     if roles <= {Role.MSME} and not user.is_staff and not businesses:
         # A new MSME account (or one without a business yet) registers its business, or
         # finds there the invitation that makes it a member of one.
@@ -67,28 +73,19 @@ def home(request):
     }
     if Role.MSME in roles:
         mine = visible.filter(product__business_id__in=businesses).order_by("-state_changed_at")
+        # The certificate with each row: a certified application's next step depends on it.
+        rows = list(mine.select_related("certificate__superseded_by")[:20])
+        served = served_regions({application.region_id for application in rows})
         context["my_applications"] = [
-            (application, next_step_for_msme(application)) for application in mine[:20]
+            (
+                application,
+                next_step(application, user, Known(served=application.region_id in served)),
+            )
+            for application in rows
         ]
         context["has_business"] = bool(businesses)
         context["expiring_documents"] = expiring_documents(user)[:10]
     return render(request, "curation/dashboard.html", context)
-
-
-def next_step_for_msme(application) -> str:
-    """What the MSME must do next, in plain words."""
-    return {
-        State.DRAFT: _("Complete the product data and documents, then submit."),
-        State.SUBMITTED: _("Nothing: the office is choosing your curators."),
-        State.IN_CURATION: _("Nothing: the curators are scoring your product."),
-        State.REVISION_REQUESTED: _("Read the curators' request, fix it and resubmit."),
-        State.PACKAGING_REVIEW: _("Nothing: a reviewer is checking your packaging."),
-        State.PACKAGING_REVISION: _("Change the packaging as asked, upload new photos, resubmit."),
-        State.AWAITING_CERTIFICATION: _("Nothing: an officer is checking your dossier."),
-        State.CERTIFIED: _("Download your certificate and export dossier."),
-        State.REJECTED: _("Read the reason; you may start a new application."),
-        State.WITHDRAWN: _("Nothing: you withdrew this application."),
-    }[application.state]
 
 
 @login_required
@@ -137,7 +134,7 @@ def application_detail(request, pk):
     steps = [
         name for name in SPECS if services.is_offered(user=user, application=application, name=name)
     ]
-    lookups = [*MARKETS, *read_by_steps(steps)]
+    lookups = [*MARKETS, *read_by(steps)]
     if member and application.state == State.PACKAGING_REVISION:
         lookups += PACKAGING  # the business's part lists what the packaging review failed
     with_assessments(application, *dict.fromkeys(lookups))
@@ -157,11 +154,14 @@ def application_detail(request, pk):
         ],
         "timeline": timeline,
         "result": result,
-        "next_step": next_step_for_msme(application) if member else None,
+        "result_in_words": in_words(result, application.rubric) if result else None,
+        "next_step": next_step(application, user, Known(offered=offered, timeline=timeline)),
         "workspaces": []
         if member
         else staff_workspaces(user, application, {entry.transition for entry in timeline}),
         "curators": [] if member else perms.curator_assignments(application),
+        # Who submitted it, and the phone the office reaches her on (curation.person).
+        "applicant": None if member else next((e for e in timeline if e.phone), None),
         # Who curated it when, by whom and why: staff only (the business never learns who
         # its curators are).
         "history": [] if member else assignments.assignment_history(application),
@@ -224,7 +224,7 @@ def application_transition(request, pk, name):
         )
     # What the step's conditions (and what its form asks for) read, loaded once for the
     # page; the service reads them again on the application it locks.
-    with_assessments(application, *read_by_steps([name]))
+    with_assessments(application, *read_by([name]))
     form = TransitionForm(request.POST or None, spec=spec, application=application)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,7 +234,7 @@ def application_transition(request, pk, name):
             if e.stale:
                 return redirect("curation:application", pk=pk)
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+            messages.success(request, spec.done_message(application))
             return redirect("curation:application", pk=pk)
     return render(
         request,
@@ -247,6 +247,11 @@ def application_transition(request, pk, name):
             "problems": services.transition_problems(
                 user=request.user, application=application, name=name
             ),
+            # Staff writing to the business see which language it reads.
+            "business_reads": business_reads(application)
+            if form.written_input.shown_to_msme
+            and not is_business_member(request.user, application)
+            else "",
         },
     )
 
@@ -356,7 +361,14 @@ def application_curators(request, pk):
                 if e.stale:
                     return redirect("curation:application", pk=pk)
             else:
-                messages.success(request, _("The curators have been changed."))
+                messages.success(
+                    request,
+                    _(
+                        "The curators of %(product)s are changed; those added or removed have "
+                        "been told by e-mail. Scoring goes on in the same round."
+                    )
+                    % {"product": application.product.name},
+                )
                 return redirect("curation:application", pk=pk)
     current_round = application.current_round
     sheets = {sheet.curator_id: sheet for sheet in Scoresheet.objects.filter(round=current_round)}

@@ -13,14 +13,9 @@ from curation.assignments import assignment_history
 from curation.checks import document_problems
 from curation.evidence import evidence_for
 from curation.permissions import can_view_certification_review, curator_assignments
+from curation.prefetches import MARKETS, PACKAGING, with_assessments
 from curation.selectors import get_application_for_user
-from curation.views.workspaces import (
-    MARKETS,
-    PACKAGING,
-    offered_actions,
-    refused,
-    with_assessments,
-)
+from curation.views.workspaces import offered_actions, refused
 
 
 @login_required

@@ -12,16 +12,10 @@ from assessments.permissions import can_review_packaging, can_view_packaging_rev
 from assessments.rules import packaging_items
 from assessments.versions import packaging_review_version
 from curation.evidence import evidence_for
-from curation.selectors import get_application_for_user
+from curation.prefetches import CHECKLIST, MARKETS, PACKAGING, with_assessments
+from curation.selectors import business_reads, get_application_for_user
 from curation.stage_work import packaging_review_save
-from curation.views.workspaces import (
-    CHECKLIST,
-    MARKETS,
-    PACKAGING,
-    offered_actions,
-    refused,
-    with_assessments,
-)
+from curation.views.workspaces import offered_actions, refused
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.states import State
 
@@ -118,6 +112,8 @@ def packaging(request, pk):
             "editable": editable,
             "form": form,
             "rows": rows,
+            # The notes on failed items reach the business: the reviewer sees its language.
+            "business_reads": business_reads(application) if editable else "",
             "tally": tally,
             "evidence": evidence,
             "answer": answer,

@@ -17,15 +17,14 @@ from assessments.versions import scoresheet_version
 from curation.evidence import evidence_for
 from curation.forms import person_name
 from curation.permissions import can_score, can_view_curation, curator_assignments
-from curation.selectors import get_application_for_user, visible_curation_result
-from curation.stage_work import scoresheet_save
-from curation.views.workspaces import (
-    CRITERIA,
-    SCORING,
-    offered_actions,
-    refused,
-    with_assessments,
+from curation.prefetches import CRITERIA, SCORING, with_assessments
+from curation.selectors import (
+    business_reads,
+    get_application_for_user,
+    visible_curation_result,
 )
+from curation.stage_work import scoresheet_save
+from curation.views.workspaces import offered_actions, refused
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.states import State
 
@@ -135,6 +134,8 @@ def scoresheet(request, pk):
             "evidence": evidence,
             "total": running_total(application, criteria, scores),
             "pass_mark": application.rubric.pass_mark,
+            # The criterion comments reach the business: the curator sees its language.
+            "business_reads": business_reads(application) if editable else "",
             "result": result,
             "result_rows": [
                 {"result": c, "label": labels[c.key]} for c in (result.criteria if result else ())

@@ -25,10 +25,12 @@ from products.models.documents import (
     DocumentQuerySet,
     document_upload_to,
 )
-from products.models.products import Product
+from products.models.links import Link
+from products.models.products import CURRENCY_EXPONENT, Product
 from products.models.reference import BilingualLabelMixin, Category, DocumentType, Market, Region
 
 __all__ = [
+    "CURRENCY_EXPONENT",
     "EXPIRY_WARNING_DAYS",
     "INVITATION_VALIDITY",
     "BilingualLabelMixin",
@@ -40,6 +42,7 @@ __all__ = [
     "Document",
     "DocumentQuerySet",
     "DocumentType",
+    "Link",
     "Market",
     "Membership",
     "Product",

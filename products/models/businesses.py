@@ -1,16 +1,25 @@
 """Businesses (MSMEs), their members and invitations, and curators' conflicts of
 interest with them."""
 
+import contextlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from products.models.reference import Region
-from products.validators import strip_punctuation, validate_nib, validate_npwp
+from products.validators import (
+    normalize_phone,
+    strip_punctuation,
+    validate_nib,
+    validate_npwp,
+    validate_phone,
+)
 
 
 class Business(models.Model):
@@ -40,6 +49,22 @@ class Business(models.Model):
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, default=Size.MICRO)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The person buyers deal with. Shown to buyers (the public catalogue) only as far as
+    # the business chose: the name with the e-mail or the phone it shows, nothing else.
+    export_contact_name = models.CharField(_("export contact"), max_length=100, blank=True)
+    export_contact_email = models.EmailField(_("export contact's e-mail"), blank=True)
+    export_contact_phone = models.CharField(
+        _("export contact's phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    export_contact_whatsapp = models.BooleanField(
+        _("the number takes WhatsApp messages"), default=False
+    )
+    show_contact_email = models.BooleanField(
+        _("show the export contact's e-mail to buyers"), default=False
+    )
+    show_contact_phone = models.BooleanField(
+        _("show the export contact's phone to buyers"), default=False
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="businesses"
     )
@@ -58,6 +83,47 @@ class Business(models.Model):
         self.nib = strip_punctuation(self.nib)
         self.npwp = strip_punctuation(self.npwp)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.export_contact_phone:
+            # Stored as dialled from anywhere; a wrong number is the field validator's to say.
+            with contextlib.suppress(ValidationError):
+                self.export_contact_phone = normalize_phone(self.export_contact_phone)
+        if self.show_contact_email and not self.export_contact_email:
+            raise ValidationError(
+                {"show_contact_email": _("Enter the e-mail to show, or do not tick this.")}
+            )
+        if self.show_contact_phone and not self.export_contact_phone:
+            raise ValidationError(
+                {"show_contact_phone": _("Enter the phone number to show, or do not tick this.")}
+            )
+
+    @property
+    def public_contact(self) -> "PublicContact | None":
+        """The export contact as buyers may see it: only what the business chose to show."""
+        email = self.export_contact_email if self.show_contact_email else ""
+        phone = self.export_contact_phone if self.show_contact_phone else ""
+        if not (email or phone):
+            return None
+        return PublicContact(
+            name=self.export_contact_name,
+            email=email,
+            phone=phone,
+            whatsapp=bool(phone) and self.export_contact_whatsapp,
+        )
+
+
+@dataclass(frozen=True)
+class PublicContact:
+    name: str
+    email: str
+    phone: str  # +62812..., as stored
+    whatsapp: bool
+
+    @property
+    def whatsapp_url(self) -> str:
+        return f"https://wa.me/{self.phone.lstrip('+')}" if self.whatsapp else ""
 
 
 class Membership(models.Model):

@@ -7,6 +7,10 @@ from products.models.businesses import Business
 from products.models.reference import Category, Market
 from products.validators import strip_punctuation, validate_hs_code
 
+# The minor units an amount in each currency is rounded to and printed with (ISO 4217: the
+# yen has none).
+CURRENCY_EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "IDR": 2}
+
 
 class Product(models.Model):
     class Currency(models.TextChoices):

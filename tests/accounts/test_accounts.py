@@ -28,7 +28,13 @@ def link_in(message) -> str:
 def sign_up(client, email="rini@example.test"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "full_name": "Rini Astuti",
+            "phone": "0812 3456 7890",
+        },
     )
 
 
@@ -145,7 +151,7 @@ def test_the_account_page_offers_optional_two_factor_authentication(client):
 def test_the_menu_leads_to_the_account_and_the_business(client, office):
     client.force_login(office.msme)
     page = client.get(reverse("curation:product_list")).content.decode()
-    assert f'href="{reverse("account_email")}"' in page
+    assert f'href="{reverse("curation:account")}"' in page
     assert f'href="{reverse("products:business_home")}"' in page
 
 

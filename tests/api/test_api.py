@@ -1,8 +1,11 @@
 """The workflow API offers what the pages offer, through the same services."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from curation import services
 from curation.models import CuratorAssignmentChange, TransitionLog
 from kernel.roles import Role
 from kernel.states import State
@@ -199,3 +202,35 @@ def test_the_openapi_schema_describes_the_workflow(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/applications/{id}/transitions/{name}/" in response.content
+
+
+def _submitted(office, count):
+    """`count` more applications of the office's business, every other one with its
+    curators assigned (the lead curates those)."""
+    for n in range(count):
+        product = f.ProductFactory(business=office.business, name=f"Produk {n}")
+        f.complete_documents(product, by=office.msme)
+        application = services.application_create(product=product, by=office.msme)
+        f.take_step(office, application, "submit")
+        if n % 2 == 0:
+            f.take_step(office, application, "assign_curators")
+
+
+@pytest.mark.parametrize("persona", ["msme", "coordinator", "lead"])
+@pytest.mark.parametrize("query", ["", "?state=in_curation"])
+def test_the_list_costs_the_same_queries_for_3_or_30_applications(api, office, persona, query):
+    """Nothing is read per row: not the curators, not the markets one by one."""
+    client = api(office.personas[persona])
+
+    def listed() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/applications/{query}")
+        assert response.status_code == 200
+        return len(response.json()["results"]), len(queries)
+
+    _submitted(office, 3)
+    few_rows, few = listed()
+    _submitted(office, 27)
+    many_rows, many = listed()
+    assert many_rows > few_rows > 0
+    assert many == few

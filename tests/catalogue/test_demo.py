@@ -1,7 +1,7 @@
 """The demo lists its certified products and publishes a collection
 (catalogue/demo_data/catalogue.json), and a second seed changes nothing of it."""
 
-from catalogue.models import Collection, Listing, ListingEvent
+from catalogue.models import Collection, Enquiry, Listing, ListingEvent
 from catalogue.selectors import catalogue_entries
 from certificates.models import Certificate
 from curation.demo import seed_demo
@@ -24,6 +24,13 @@ def test_the_demo_lists_its_certified_products_and_publishes_a_collection(db, se
         assert entry.product.name in page
     assert client.get("/catalogue/").status_code == 200
 
+    # Buyers asked about a listed product: one enquiry new, one answered by the owner.
+    enquiries = Enquiry.objects.order_by("pk")
+    assert [e.status for e in enquiries] == ["answered", "new"]
+    assert {e.buyer_type for e in enquiries} == {"abroad", "government"}
+    assert report.created["enquiries"] == 2
+
     seed_demo()
     assert Collection.objects.count() == 1
     assert ListingEvent.objects.count() == Listing.objects.count()
+    assert Enquiry.objects.count() == 2

@@ -90,10 +90,10 @@ def test_a_staff_member_of_the_business_sees_the_listing_but_cannot_decide(offic
     page = client.get(listing_url(office.business))
     assert page.status_code == 200
     assert "Only an owner" in page.content.decode()
-    assert client.post(listing_url(office.business), {"show_phone": "on"}).status_code == 403
+    assert client.post(listing_url(office.business), {}).status_code == 403
     assert client.post(withdraw_url(office.business)).status_code == 403
     listing = Listing.objects.get(business=office.business)
-    assert listing.is_active and not listing.show_phone
+    assert listing.is_active
     assert ListingEvent.objects.filter(listing=listing).count() == 1
 
 

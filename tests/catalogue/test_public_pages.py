@@ -7,9 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from catalogue import services as catalogue_services
 from certificates.revocation import certificate_revoke
-from products.models import Category, Market
+from products.models import Category, Link, Market
 from tests import factories as f
 from tests.catalogue.conftest import (
     JSON_LD,
@@ -99,21 +98,92 @@ def test_no_private_data_on_the_public_pages(office, listed, client):
             assert secret not in page, secret
 
 
-def test_e_mail_and_phone_show_when_the_business_chose_to(office, listed, client):
-    office.business.email = "sales@sambal.example"
-    office.business.phone = "+62 812 0000 1111"
-    office.business.save()
-    catalogue_services.listing_consent_give(
-        business=office.business,
-        by=office.msme,
-        show_email=True,
-        show_phone=True,
-        shop_url="https://shop.example/sambal",
+def product_page(client, product) -> str:
+    return client.get(reverse("catalogue:product", args=[product.pk])).content.decode()
+
+
+def json_ld_of(page: str) -> dict:
+    return json.loads(JSON_LD.search(page).group(1))
+
+
+def give_contact(business, **shown):
+    business.export_contact_name = "Rini Astuti"
+    business.export_contact_email = "export@sambal.example"
+    business.export_contact_phone = "+6281200001111"
+    business.export_contact_whatsapp = True
+    for name, value in shown.items():
+        setattr(business, name, value)
+    business.save()
+
+
+def test_the_business_and_product_links_show_and_feed_the_structured_data(office, listed, client):
+    Link.objects.create(
+        business=office.business, kind="website", url="https://sambalburini.example"
     )
-    page = client.get(reverse("catalogue:product", args=[office.product.pk])).content.decode()
-    assert "sales@sambal.example" in page
-    assert "+62 812 0000 1111" in page
-    assert "https://shop.example/sambal" in page
+    Link.objects.create(
+        business=office.business, kind="social", url="https://instagram.com/sambalburini"
+    )
+    Link.objects.create(
+        business=office.business,
+        product=office.product,
+        kind="shop",
+        url="https://www.tokopedia.com/sambalburini/sambal-pecel-200g",
+    )
+    # Another product's page is not this one's.
+    other = f.ProductFactory(business=office.business)
+    Link.objects.create(
+        business=office.business, product=other, kind="shop", url="https://shopee.co.id/other"
+    )
+
+    page = product_page(client, office.product)
+    assert 'href="https://sambalburini.example"' in page
+    assert "Instagram" in page
+    assert "Tokopedia" in page
+    assert "https://shopee.co.id/other" not in page
+
+    data = json_ld_of(page)
+    assert data["sameAs"] == ["https://www.tokopedia.com/sambalburini/sambal-pecel-200g"]
+    assert data["manufacturer"]["sameAs"] == [
+        "https://sambalburini.example",
+        "https://instagram.com/sambalburini",
+    ]
+    assert data["offers"]["seller"]["sameAs"] == data["manufacturer"]["sameAs"]
+
+
+def test_the_export_contact_stays_private_unless_the_business_chose_to_show_it(
+    office, listed, client
+):
+    give_contact(office.business)
+
+    page = product_page(client, office.product)
+    for private in ("Rini Astuti", "export@sambal.example", "6281200001111", "wa.me"):
+        assert private not in page, private
+    assert "contactPoint" not in json.dumps(json_ld_of(page))
+
+
+def test_the_e_mail_shows_alone_when_only_it_is_chosen(office, listed, client):
+    give_contact(office.business, show_contact_email=True)
+
+    page = product_page(client, office.product)
+    assert "Rini Astuti" in page and 'href="mailto:export@sambal.example"' in page
+    assert "6281200001111" not in page
+    contact = json_ld_of(page)["manufacturer"]["contactPoint"]
+    assert contact == {
+        "@type": "ContactPoint",
+        "contactType": "sales",
+        "name": "Rini Astuti",
+        "email": "export@sambal.example",
+    }
+
+
+def test_the_phone_and_whatsapp_show_when_chosen(office, listed, client):
+    give_contact(office.business, show_contact_phone=True)
+
+    page = product_page(client, office.product)
+    assert 'href="tel:+6281200001111"' in page
+    assert 'href="https://wa.me/6281200001111"' in page
+    assert "export@sambal.example" not in page
+    assert json_ld_of(page)["manufacturer"]["contactPoint"]["telephone"] == "+6281200001111"
     assert office.business.nib not in page
 
 

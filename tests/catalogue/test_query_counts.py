@@ -21,6 +21,9 @@ def pages(entries, collection_slug):
         "collections": (reverse("catalogue:collections"), {}),
         "collection": (reverse("catalogue:collection", args=[collection_slug]), {}),
         "sitemap": ("/sitemap.xml", {}),
+        "API list": ("/api/catalogue/", {}),
+        "API list filtered": ("/api/catalogue/", {"market": "jp", "q": "produk"}),
+        "API entry": (f"/api/catalogue/{product.pk}/", {}),
     }
 
 

@@ -200,7 +200,8 @@ def test_the_specification_sheet_is_bilingual_with_photos(issued, office):
         "Komposisi",
         "Ingredients",
         "Peanuts, chili, palm sugar",
-        "2,000 jars per bulan",
+        # Each language's numbers in its own lines (tests/certificates/test_locale_formats.py).
+        "2.000 jars per bulan",
         "2,000 jars per month",
         "180 hari",
         "180 days",
@@ -208,7 +209,8 @@ def test_the_specification_sheet_is_bilingual_with_photos(issued, office):
         "Packaging and labels",
         "Harga FOB",
         "FOB price",
-        "USD 2.40",
+        "USD 2,40 per unit, FOB pelabuhan Indonesia",
+        "USD 2.40 per unit, FOB Indonesian port",
         issued.number,
         issued.verification_code,
     ]:

@@ -112,7 +112,7 @@ def test_the_exporters_list_says_the_dossier_is_being_prepared(client, office, i
     client.force_login(office.exporter)
     listed = client.get("/shared/").content.decode()
     assert f'href="/certificates/{issued.pk}/download/"' in listed
-    assert "ZIP: being prepared" in listed
+    assert "Export dossier (ZIP): being prepared" in listed
 
 
 def test_a_failed_dossier_retries_itself_and_renders_only_what_is_missing(

@@ -2,7 +2,8 @@
 me", its certificate and dossier downloadable, shipments recordable; stopping ends access
 on the next request. The business is answered the same whether or not an exporter account
 uses the address: a share to an address without one waits, pending, until an exporter
-signs in with it verified. Linked exporters hear of certification and revocation; the
+signs in with it verified (an address without any account is invited to open one:
+test_exporter_invitation.py). Linked exporters hear of certification and revocation; the
 business's members get an in-app notice of a revocation too."""
 
 import re
@@ -79,13 +80,20 @@ def test_the_address_is_matched_without_case_or_spaces(office, certificate):
 
 
 @pytest.mark.parametrize(
-    "email", ["nobody@example.test", "outsider@example.test", "curator@example.test"]
+    ("email", "invited"),
+    [
+        ("nobody@example.test", True),
+        ("outsider@example.test", False),
+        ("curator@example.test", False),
+    ],
 )
 def test_an_address_without_an_exporter_account_gets_a_pending_share(
-    office, certificate, email, django_capture_on_commit_callbacks
+    office, certificate, email, invited, django_capture_on_commit_callbacks
 ):
     """No account, an account without the exporter role: the share is recorded all the
-    same, for the address, and gives nobody anything until an exporter claims it."""
+    same, for the address, and gives nobody anything until an exporter claims it. An
+    address without an account is sent an invitation to open one
+    (test_exporter_invitation.py); an account's address is sent nothing."""
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         share = product_share(certificate=certificate, by=office.msme, email=email)
@@ -99,7 +107,9 @@ def test_an_address_without_an_exporter_account_gets_a_pending_share(
     )
     assert share.is_active and share.is_pending
     assert not Notification.objects.filter(event="product_shared").exists()
-    assert mail.outbox == []
+    assert [(m.to, "/shared/invitation/" in m.body) for m in mail.outbox] == (
+        [([email], True)] if invited else []
+    )
 
 
 def test_sharing_twice_is_refused(office, certificate, shared):
@@ -321,8 +331,10 @@ def test_the_business_gets_the_same_answer_whether_or_not_an_account_uses_the_ad
     # The account behind the address is not named: only the address is shown.
     page = client.get(back).content.decode()
     assert "Watanabe" not in page
-    # The exporter with an account was told; the address without one was sent nothing.
-    assert {address for m in mail.outbox for address in m.to} == {office.exporter.email}
+    # The exporter with an account was told; the address without one was invited to open
+    # one (neither is anything the business sees).
+    told = {address: "/shared/invitation/" in m.body for m in mail.outbox for address in m.to}
+    assert told == {office.exporter.email: False, "nobody@example.test": True}
 
 
 # Pending shares find their exporter.
@@ -487,8 +499,10 @@ def test_the_exporter_finds_shared_products_in_the_menu_and_notices_open_the_cer
     from curation.models import Notification
 
     client.force_login(office.exporter)
-    dashboard = client.get("/").content.decode()
-    assert 'href="/shared/"' in dashboard
+    # Their home is what is shared with them, first in the menu.
+    home = client.get("/", follow=True)
+    assert home.redirect_chain == [("/shared/", 302)]
+    assert 'href="/shared/" aria-current="page"' in home.content.decode()
 
     assert Notification.objects.filter(recipient=office.exporter).exists()
     page = client.get("/notifications/").content.decode()

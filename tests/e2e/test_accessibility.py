@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from certificates.invitations import invitation_token
 from certificates.models import Certificate
 from certificates.sharing import product_share
 from curation import services
@@ -86,15 +87,23 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
     certificate = Certificate.objects.get(application=certified)
     assert certificate.is_ready  # rendered and signed after the commit
     product_share(certificate=certificate, by=office.msme, email=office.exporter.email)
+    # And with an address no account uses: its invitation link.
+    invited = product_share(certificate=certificate, by=office.msme, email="buyer@abroad.test")
 
     p = office.personas
     product = revision.product
+    # A product on the guided path: its documents and review pages.
+    fresh = f.ProductFactory(business=office.business, name="Keripik Pisang Bu Rini")
     pages = {
         None: [
             ("landing", "/"),
             ("login", reverse("account_login")),
             ("signup", reverse("account_signup")),
             ("verification", certificate.verification_url.removeprefix(site.url)),
+            (
+                "exporter-invitation",
+                reverse("certificates:invitation", args=[invitation_token(invited)]),
+            ),
         ],
         "msme": [
             ("msme-dashboard", "/"),
@@ -103,6 +112,9 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
             ("msme-product-form", reverse("products:new")),
             ("msme-product-edit", reverse("products:edit", args=[product.pk])),
             ("msme-document-upload", reverse("products:document_upload", args=[product.pk])),
+            ("msme-documents", reverse("products:documents", args=[fresh.pk])),
+            ("msme-review", reverse("curation:product_review", args=[fresh.pk])),
+            ("msme-account", reverse("curation:account")),
             ("msme-business", reverse("products:business", args=[office.business.pk])),
             ("msme-members", reverse("products:members", args=[office.business.pk])),
             ("msme-application-revision", reverse("curation:application", args=[revision.pk])),
@@ -150,7 +162,6 @@ def test_main_pages_have_no_serious_accessibility_violation(site, new_context, o
         ],
         "regional_admin": [("regional-head-dashboard", "/")],
         "exporter": [
-            ("exporter-dashboard", "/"),
             ("exporter-shared", reverse("certificates:shared")),
             ("exporter-certificate", reverse("certificates:detail", args=[certificate.pk])),
         ],

@@ -1,7 +1,8 @@
 """One product from sign-up to certificate, in a real Chromium, by clicking and typing.
 
 An MSME signs up (confirming the e-mail address from the link in the mail), registers the
-business, adds a food product, uploads its documents and submits; the coordinator assigns
+business, adds a food product, uploads all its documents at once and submits from the
+review page; the coordinator assigns
 two curators; both score; the lead asks for a revision; the MSME answers and resubmits;
 the curators score again; the lead passes it; the packaging reviewer asks for a change,
 the MSME uploads new packaging photos and resubmits, the reviewer approves; the officer
@@ -24,6 +25,7 @@ from assessments.models import Rubric
 from assessments.rules import packaging_items
 from certificates.models import Certificate
 from curation.models import Application
+from curation.transitions import SPECS
 from kernel.roles import Role
 from kernel.states import State
 from products.models import Category, DocumentType, Market
@@ -109,6 +111,15 @@ def expect_message(page, text):
     assert text in page.locator(".messages").inner_text(), page.locator("main").inner_text()
 
 
+def expect_done(page, label):
+    """After a step, the message says what happened and what comes next (the step's
+    `done` text with its product and business), not the button again."""
+    (done,) = [str(spec.done) for spec in SPECS.values() if str(spec.label) == label]
+    names = re.escape(done).replace(r"%\(product\)s", ".+").replace(r"%\(business\)s", ".+")
+    shown = page.locator(".messages").inner_text()
+    assert re.search(names, shown), shown
+
+
 def state_of(application) -> str:
     application.refresh_from_db()
     return application.state
@@ -126,7 +137,7 @@ def take_action(page, name, comment=None):
     if comment is not None:
         page.fill("textarea[name=comment]", comment)
     click_and_wait(page, page.locator("form").get_by_role("button", name=name, exact=True))
-    expect_message(page, "Done:")
+    expect_done(page, name)
 
 
 def score(page, levels: dict, recommendation="pass"):
@@ -139,43 +150,40 @@ def score(page, levels: dict, recommendation="pass"):
     expect_message(page, "Your scores are submitted.")
 
 
-def upload_what_is_missing(page, shoot):
-    """On the draft application's page, follow each link of what blocks the submission
-    to its upload form, fill it in and upload: each brings the MSME back to the page."""
+def upload_every_document(page, shoot):
+    """On the product's documents page: fill every slot it shows (the NIB's and NPWP's
+    numbers come from the business) and upload them all with its one button, which leads
+    on to the review page. Returns the kinds uploaded."""
     uploaded = []
-    application_url = page.url
-    for _ in range(10):
-        needed = page.locator("#blocked-submit a[href*='/documents/new/']")
-        if needed.count() == 0:
-            return uploaded
-        click_and_wait(page, needed.first)
-        kind_pk = page.locator("select[name=kind]").input_value()
-        if not kind_pk:
-            # P-IRT or BPOM MD: the MSME chooses which registration it holds.
-            kind_pk = str(DocumentType.objects.get(key="pirt").pk)
-            page.select_option("select[name=kind]", kind_pk)
-        kind = DocumentType.objects.get(pk=kind_pk).key
+    for slot in page.locator("main section.slot").all():
+        key = slot.get_attribute("id").removeprefix("doc-")
+        kind = key
+        if slot.locator("input[type=radio]").count():
+            # P-IRT or BPOM MD: the MSME says which registration it holds.
+            kind = "pirt"
+            slot.locator(f"input[value='{DocumentType.objects.get(key=kind).pk}']").check()
         facts = DOCUMENTS[kind]
-        if "number" in facts:
-            page.fill("input[name=number]", facts["number"])
+        if "number" in facts and slot.locator(f"input[name={key}-number]").count():
+            slot.locator(f"input[name={key}-number]").fill(facts["number"])
         if facts.get("expires"):
-            page.fill("input[name=issued_on]", (date.today() - timedelta(days=30)).isoformat())
+            issued = (date.today() - timedelta(days=30)).isoformat()
+            slot.locator(f"input[name={key}-issued_on]").fill(issued)
             expires_on = facts.get("expires_on", date.today() + timedelta(days=700))
-            page.fill("input[name=expires_on]", expires_on.isoformat())
+            slot.locator(f"input[name={key}-expires_on]").fill(expires_on.isoformat())
         else:
             # A type that does not expire (the halal certificate) is asked no expiry date.
-            assert not page.locator("input[name=expires_on]").is_visible(), kind
+            assert slot.locator(f"input[name={key}-expires_on]").count() == 0, kind
         name, mime, content = facts["file"]
-        page.set_input_files(
-            "input[name=file]", files=[{"name": name, "mimeType": mime, "buffer": content()}]
+        slot.locator("input[type=file]").set_input_files(
+            files=[{"name": name, "mimeType": mime, "buffer": content()}]
         )
-        if not uploaded:
-            shoot(page, "msme-document-upload")
-        click_and_wait(page, page.get_by_role("button", name="Upload", exact=True))
-        expect_message(page, "is uploaded")
-        assert page.url == application_url, page.url
         uploaded.append(kind)
-    raise AssertionError(f"documents still asked for after uploading {uploaded}")
+    shoot(page, "msme-documents")
+    page.locator("main").get_by_role("button", name="Upload the chosen files").click()
+    page.wait_for_url(re.compile(r"/products/\d+/review/$"))
+    page.locator("main h1", has_text="Review and submit").wait_for()
+    expect_message(page, "files are uploaded")
+    return uploaded
 
 
 def test_from_sign_up_to_certificate(site, open_page, shoot):
@@ -194,6 +202,8 @@ def test_from_sign_up_to_certificate(site, open_page, shoot):
     msme.fill("input[name=email]", MSME_EMAIL)
     msme.fill("input[name=password1]", MSME_PASSWORD)
     msme.fill("input[name=password2]", MSME_PASSWORD)
+    msme.fill("input[name=full_name]", "Sri Wahyuni")
+    msme.fill("input[name=phone]", "0812 3456 7890")
     shoot(msme, "signup")
     click_and_wait(msme, msme.get_by_role("button", name="Sign Up"))
     (message,) = [m for m in mail.outbox if MSME_EMAIL in m.to]
@@ -240,30 +250,30 @@ def test_from_sign_up_to_certificate(site, open_page, shoot):
     shoot(msme, "msme-product-form")
     click_and_wait(msme, msme.get_by_role("button", name="Save the product"))
     expect_message(msme, "is saved")
-    shoot(msme, "msme-product-page")
 
-    # Apply: the draft application lists the documents still missing, each with a link to
-    # its upload form; then submit.
-    click_and_wait(msme, msme.get_by_role("button", name="Start an application for curation"))
-    application = Application.objects.get(product__name=PRODUCT)
-    shoot(msme, "msme-application-draft")
-    uploaded = upload_what_is_missing(msme, shoot)
+    # Every document on the documents page, in one upload; then the review page submits.
+    uploaded = upload_every_document(msme, shoot)
     assert {"nib", "npwp", "pirt", "halal", "product_photo", "packaging_photo"} <= set(uploaded)
-    take_action(msme, "Submit for curation")
+    shoot(msme, "msme-review")
+    click_and_wait(msme, msme.locator("main").get_by_role("button", name="Submit for curation"))
+    application = Application.objects.get(product__name=PRODUCT)
     assert state_of(application) == State.SUBMITTED
+    expect_message(msme, "is submitted for curation")
+    msme.goto(f"/products/{application.product_id}/")
+    shoot(msme, "msme-product-page")
 
     # The coordinator assigns two curators, one the lead.
     office = open_page()
     sign_in(office, coordinator, shoot)
     shoot(office, "coordinator-dashboard")
     open_application_from_dashboard(office)
-    click_and_wait(office, office.get_by_role("link", name="Assign curators", exact=True))
+    click_and_wait(office, office.get_by_role("link", name="Assign curators", exact=True).first)
     office.check(f"#curator-{lead.pk}")
     office.check(f"#curator-{curator.pk}")
     office.check(f"#lead-{lead.pk}")
     shoot(office, "coordinator-assign-curators")
     click_and_wait(office, office.locator("form").get_by_role("button", name="Assign curators"))
-    expect_message(office, "Done:")
+    expect_done(office, "Assign curators")
     assert state_of(application) == State.IN_CURATION
     office.goto("/overview/")
     shoot(office, "coordinator-overview")
@@ -319,7 +329,7 @@ def test_from_sign_up_to_certificate(site, open_page, shoot):
     review = open_page()
     sign_in(review, reviewer)
     open_application_from_dashboard(review)
-    click_and_wait(review, review.get_by_role("link", name="Packaging checklist"))
+    click_and_wait(review, review.get_by_role("link", name="Packaging checklist", exact=True))
     for item in items:
         result = "fail" if item == failing else "pass"
         review.check(f"input[name=result_{item.key}][value={result}]")
@@ -351,7 +361,7 @@ def test_from_sign_up_to_certificate(site, open_page, shoot):
 
     # The reviewer passes every item and approves.
     open_application_from_dashboard(review)
-    click_and_wait(review, review.get_by_role("link", name="Packaging checklist"))
+    click_and_wait(review, review.get_by_role("link", name="Packaging checklist", exact=True))
     for item in items:
         review.check(f"input[name=result_{item.key}][value=pass]")
     click_and_wait(review, review.get_by_role("button", name="Save checklist"))
@@ -363,7 +373,7 @@ def test_from_sign_up_to_certificate(site, open_page, shoot):
     sign_in(sign, officer)
     shoot(sign, "officer-dashboard")
     open_application_from_dashboard(sign)
-    click_and_wait(sign, sign.get_by_role("link", name="Dossier"))
+    click_and_wait(sign, sign.get_by_role("link", name="Dossier", exact=True))
     shoot(sign, "officer-certification-review")
     take_action(sign, "Certify")
     assert state_of(application) == State.CERTIFIED

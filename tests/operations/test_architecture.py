@@ -5,12 +5,15 @@ layer importing a higher one, or two modules of a package importing each other
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("config", "catalogue", "certificates", "curation", "assessments", "products", "kernel")
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+    "root_packages"
+]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

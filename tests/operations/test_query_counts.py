@@ -115,7 +115,7 @@ def _pages(office, application):
         ("regional_admin", p["regional_admin"], reverse("api_applications")),
         # Staff of another region and an exporter see none of them: still constant.
         ("foreign_coordinator", p["foreign_coordinator"], reverse("curation:overview")),
-        ("exporter", p["exporter"], reverse("curation:home")),
+        ("exporter", p["exporter"], reverse("curation:applications")),
         # The application page of the first application: its audit trail grows with
         # the others' notices, not with its own rows.
         ("msme", p["msme"], reverse("curation:application", args=[pk])),
@@ -247,18 +247,37 @@ def _certify_and_share(office, n):
 
 
 def test_the_exporters_shared_products(office, client):
-    """The exporter's "shared with me": one row per certified product shared with it."""
-    for n in range(3):
-        _certify_and_share(office, n)
-    pages = [
-        ("exporter", office.exporter, reverse("certificates:shared")),
-        ("exporter", office.exporter, reverse("curation:home")),
-    ]
+    """The exporter's home, "shared with me": one card per certified product shared with
+    it, each with the exporter's shipments of it. (Its dashboard is this page.)"""
+    from certificates.shipments import shipment_create
+    from products.models import Market
+
+    def grow(start, stop):
+        for n in range(start, stop):
+            certificate = _certify_and_share(office, n)
+            shipment_create(
+                certificate=certificate,
+                by=office.exporter,
+                buyer_name="Nagoya Trading",
+                buyer_address="Nagoya",
+                buyer_country="Japan",
+                market=Market.objects.get(key="jp"),
+                incoterm="FOB",
+                port_of_loading="Tanjung Perak",
+                port_of_discharge="Nagoya",
+                currency="USD",
+                lines=[{"description": "Jar", "quantity": "10", "unit": "jar", "unit_price": "2"}],
+                cartons=[{"net_kg": "2.5", "gross_kg": "3"}],
+            )
+
+    pages = [("exporter", office.exporter, reverse("certificates:shared"))]
+    grow(0, 3)
     few = measure(client, pages)
-    for n in range(3, 30):
-        _certify_and_share(office, n)
+    grow(3, 30)
     many = measure(client, pages)
     assert_constant(few, many)
+    client.force_login(office.exporter)
+    assert client.get(reverse("curation:home"))["Location"] == reverse("certificates:shared")
 
 
 def test_a_certificates_shipments_and_shares(office, client):

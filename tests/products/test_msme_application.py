@@ -45,6 +45,8 @@ def test_the_submit_checklist_links_to_each_fix_and_submit_succeeds_once_done(cl
     page = text(client.get(reverse("curation:application", args=[application.pk])))
     back = f"next=%2Fapplications%2F{application.pk}%2F"
     edit = reverse("products:edit", args=[product.pk])
+    # Each missing document links to its slot on the product's documents page.
+    slots = reverse("products:documents", args=[product.pk])
     upload_url = reverse("products:document_upload", args=[product.pk])
     assert f'<a href="{edit}?{back}">Complete the product data: HS code.</a>' in page
     assert f'<a href="{edit}?{back}#markets">Choose at least one target market.</a>' in page
@@ -53,13 +55,15 @@ def test_the_submit_checklist_links_to_each_fix_and_submit_succeeds_once_done(cl
         ("product_photo", "Upload the Product photo."),
         ("packaging_photo", "Upload the Packaging and label photo."),
     ]:
-        assert f'<a href="{upload_url}?kind={kind}&amp;{back}">{label}</a>' in page, kind
-    # A choice of document: the MSME picks which one it has.
+        assert f'<a href="{slots}?{back}#doc-{kind}">{label}</a>' in page, kind
+    # A choice of document: one slot, where the MSME says which one it has.
     assert re.search(
-        rf'<a href="{upload_url}\?{back}">Upload the [^<]*\(P-IRT\)[^<]*</a>', page
-    ) and re.search(rf'<a href="{upload_url}\?{back}">Upload the [^<]*\(MD\)[^<]*</a>', page)
+        rf'<a href="{slots}\?{back}#doc-\w+">Upload the [^<]*\(P-IRT\)[^<]*</a>', page
+    ) and re.search(rf'<a href="{slots}\?{back}#doc-\w+">Upload the [^<]*\(MD\)[^<]*</a>', page)
     # The business's NIB and NPWP are in place (the office fixture uploaded them).
-    assert "NIB" not in re.sub(r"<[^>]+>", "", page.split("Before you can")[1].split("</ul>")[0])
+    # (The list is the page's "what to do next", each item linked to its fix.)
+    todo = page.split('id="next-step-todo"')[1].split("</ul>")[0]
+    assert "NIB" not in re.sub(r"<[^>]+>", "", todo)
 
     refused = client.post(
         reverse("curation:application_transition", args=[application.pk, "submit"]),

@@ -340,7 +340,8 @@ def test_a_15_digit_npwp_is_accepted_with_advice_to_use_the_16_digits(client, la
     page = text(response)
     assert SAYS[language]["advice"] in page
     assert SAYS[language]["advice_16"] in page
-    # The business page shows it as printed.
+    # The business page shows it as printed (registering leads on to the product).
+    page = text(client.get(reverse("products:business", args=[business.pk])))
     assert "<dd>01.234.567.4-901.000</dd>" in page
 
 

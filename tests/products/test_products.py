@@ -35,7 +35,8 @@ def test_a_food_product_asks_for_ingredients_and_shelf_life_and_names_its_docume
     response = client.post(reverse("products:new"), product_data("processed_food"))
 
     product = Product.objects.get(name="Keripik Tempe Bu Sri")
-    assert response.url == reverse("curation:product", args=[product.pk])
+    # The guided path goes on to its documents.
+    assert response.url == reverse("products:documents", args=[product.pk])
     assert product.business == office.business
     assert product.shelf_life_days == 120
     assert product.hs_code == "20081990"

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from products.models import (
     Document,
 )
+from tests.security.access_rules_api import API_RULES
 from tests.security.access_rules_catalogue import CATALOGUE_RULES
 from tests.security.access_rules_certificates import CERTIFICATE_RULES
 from tests.security.access_rules_portal import PORTAL_RULES
@@ -99,13 +100,14 @@ def _transition_rules():
 
 
 RULES = [
-    # The dashboard: the landing page for visitors; new accounts register their business.
+    # The dashboard: the landing page for visitors; new accounts register their business;
+    # an exporter's home is what is shared with them ("certificates:shared").
     Rule(
         "curation:home",
         "home",
         lambda w: "/",
         setup="in_curation",
-        allowed=everyone(outsider=302),
+        allowed=everyone(outsider=302, exporter=302, other_exporter=302),
         anonymous=200,
         secret=product_name,
         must_show=frozenset({"msme", "msme_staff", "lead", "curator"}),
@@ -248,9 +250,10 @@ RULES = [
         setup="in_curation",
         allowed=everyone(),
         secret=product_name,
-        # Told of the submission (coordinator) and of the assignment (curators).
-        shows_to=frozenset({"coordinator", "lead", "curator"}),
-        must_show=frozenset({"coordinator", "lead", "curator"}),
+        # Told of the submission (coordinator, and the business: received) and of the
+        # assignment (curators, and the business: curators assigned).
+        shows_to=MEMBERS | {"coordinator", "lead", "curator"},
+        must_show=MEMBERS | {"coordinator", "lead", "curator"},
     ),
     Rule(
         "curation:notifications_read",
@@ -324,6 +327,13 @@ RULES = [
         anonymous=200,
     ),
     Rule("account_email", "account", lambda w: reverse("account_email"), allowed=everyone()),
+    # One's own name, phone and language (curation.person).
+    Rule(
+        "curation:account",
+        "account-details",
+        lambda w: reverse("curation:account"),
+        allowed=everyone(),
+    ),
     # The admin is for superusers (none of the personas): its sign-in page is allauth's,
     # and someone signed in without the right is refused there.
     Rule(
@@ -372,6 +382,7 @@ RULES = [
     *PORTAL_RULES,
     *CERTIFICATE_RULES,
     *CATALOGUE_RULES,
+    *API_RULES,
 ]
 
 # Every route of our apps needs a rule, in the admin too (our own admin views); allauth's

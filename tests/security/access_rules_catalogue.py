@@ -88,7 +88,7 @@ def _collections(w):
 
 
 def _consents(w):
-    return sorted(Listing.objects.values_list("business", "withdrawn_at", "show_phone"))
+    return sorted(Listing.objects.values_list("business", "consented_at", "withdrawn_at"))
 
 
 CATALOGUE_RULES = [
@@ -187,7 +187,7 @@ CATALOGUE_RULES = [
         method="GET+POST",
         allowed=allow(MEMBERS),  # the staff member sees it; only the owner decides
         post_allowed=frozenset({"msme"}),
-        data=lambda w: {"show_phone": "on"},
+        data=lambda w: {},
         actor="msme",
         effect=_consents,
     ),

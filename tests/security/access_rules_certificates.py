@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from certificates.invitations import invitation_token
+from certificates.models import Certificate
+from certificates.sharing import product_share
 from tests.security.access_world import (
     MEMBERS,
     PIRT_NUMBER,
@@ -17,6 +20,16 @@ from tests.security.access_world import (
     product_name,
     shipment_data,
 )
+
+
+def _certified_and_invited(office, bring_to):
+    """A certificate whose product the business shares with an address no account uses:
+    the share waits, and its invitation link is e-mailed."""
+    application = bring_to("certified")
+    certificate = Certificate.objects.get(application=application)
+    share = product_share(certificate=certificate, by=office.msme, email="buyer@abroad.test")
+    return application, {"certificate": certificate, "token": invitation_token(share)}
+
 
 CERTIFICATE_RULES = [
     # Certificates.
@@ -118,6 +131,17 @@ CERTIFICATE_RULES = [
         ),
         setup=_with_shipment,
         allowed=allow(MEMBERS, 503),  # rendered after the commit, as above
+    ),
+    Rule(
+        "certificates:invitation",
+        "exporter-invitation",
+        lambda w: reverse("certificates:invitation", args=[w.extra["token"]]),
+        setup=_certified_and_invited,
+        # The link is the secret: whoever holds it reads who shares what with the address;
+        # only a visitor who is not signed in opens the account with it (a POST by each
+        # persona, refused with the page saying why: test_exporter_invitation.py).
+        allowed=everyone(),
+        anonymous=200,
     ),
     Rule(
         "certificates:shared",

@@ -12,6 +12,7 @@ from tests import factories as f
 from tests.security.access_world import (
     MEMBERS,
     SEES,
+    SEES_UNASSIGNED,
     Rule,
     _invitation,
     _no_application,
@@ -25,6 +26,7 @@ from tests.security.access_world import (
     product_fields,
     product_name,
     product_url,
+    slot_upload_data,
     upload_data,
 )
 
@@ -94,6 +96,26 @@ PORTAL_RULES = [
         actor="msme",
     ),
     Rule(
+        "products:documents",
+        "product-documents",
+        product_url("products:documents"),
+        setup=_no_application,
+        method="GET+POST",
+        allowed=allow(MEMBERS),
+        data=slot_upload_data("halal", f.VALID_NUMBERS["halal"]),
+        actor="msme",
+    ),
+    Rule(
+        "curation:product_review",
+        "product-review",
+        product_url("curation:product_review"),
+        setup=_no_application,
+        method="GET+POST",
+        allowed=allow(MEMBERS),
+        data=lambda w: {"comment": "Ready."},
+        actor="msme",
+    ),
+    Rule(
         "curation:document",
         "product-document",
         document_of("pirt"),
@@ -127,6 +149,18 @@ PORTAL_RULES = [
         business_url("products:business"),
         setup=_no_application,
         allowed=allow(MEMBERS),
+    ),
+    Rule(
+        "curation:business_progress",
+        "business-progress",
+        business_url("curation:business_progress"),
+        setup="packaging_review",
+        # The business and the staff of its region's office; curators, another business,
+        # another region's staff: 404.
+        allowed=allow(SEES_UNASSIGNED),
+        secret=product_name,
+        shows_to=SEES_UNASSIGNED,
+        must_show=SEES_UNASSIGNED,
     ),
     Rule(
         "products:business_edit",

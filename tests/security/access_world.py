@@ -312,6 +312,21 @@ def upload_data(kind, number=""):
     return data
 
 
+def slot_upload_data(kind, number=""):
+    """One slot of the documents page (`products:documents`), its file and number."""
+
+    def data(world):
+        return {
+            f"{kind}-kind": DocumentType.objects.get(key=kind).pk,
+            f"{kind}-number": number,
+            f"{kind}-files": SimpleUploadedFile(
+                "scan.pdf", f.PDF_BYTES, content_type="application/pdf"
+            ),
+        }
+
+    return data
+
+
 def business_data(world):
     business = world.office.business
     return {

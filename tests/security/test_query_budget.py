@@ -63,6 +63,9 @@ def application_pages(application: Application) -> dict[str, str]:
         "product": reverse("curation:product", args=[product.pk]),
         "product edit": reverse("products:edit", args=[product.pk]),
         "document upload": reverse("products:document_upload", args=[product.pk]),
+        "documents": reverse("products:documents", args=[product.pk]),
+        "review": reverse("curation:product_review", args=[product.pk]),
+        "account": reverse("curation:account"),
     }
     # The steps of this state: each one's confirmation page (or its refusal).
     for transition in application.get_all_state_transitions():

@@ -8,8 +8,8 @@ from assessments.rules import curation_result
 from assessments.selectors import curation_result_in_one_read
 from curation import assignments, services
 from curation.models import Application
+from curation.prefetches import CRITERIA, SCORING, with_assessments
 from curation.selectors import visible_curation_result, visible_curation_result_in_one_read
-from curation.views.workspaces import CRITERIA, SCORING, with_assessments
 from tests import factories as f
 
 # Those who may see an application's result, each under its own rule.

@@ -193,7 +193,9 @@ def test_reassigning_curators_moves_access_and_scores_and_notifies(
             },
         )
     assert response.status_code == 302
-    assert "The curators have been changed." in follow_messages(client, response)
+    assert "are changed; those added or removed have been told by e-mail." in follow_messages(
+        client, response
+    )
 
     application.refresh_from_db()
     assert application.state == State.IN_CURATION

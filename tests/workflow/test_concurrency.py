@@ -263,3 +263,19 @@ def test_a_transition_locks_its_application_only(office, bring_to):
     finally:
         release.set()
         holder.join()
+
+
+def test_two_presses_of_the_review_page_s_submit_make_one_application(office):
+    # A double click on "Submit for curation" (products: the review page), neither press
+    # seeing an application yet: the one open application per product lets one through.
+    outcomes = at_once(
+        lambda: services.product_submit(product=office.product, by=office.msme),
+        lambda: services.product_submit(product=office.product, by=office.msme),
+    )
+
+    successes = [o for o in outcomes if isinstance(o, Application)]
+    refusals = [o for o in outcomes if isinstance(o, WorkflowError)]
+    assert (len(successes), len(refusals)) == (1, 1), outcomes
+    assert "already has an application in progress" in str(refusals[0])
+    assert Application.objects.filter(product=office.product).get().state == State.SUBMITTED
+    assert TransitionLog.objects.filter(transition="submit").count() == 1

@@ -1,6 +1,8 @@
 """Who hears of each transition (WORKFLOW.md, Transitions: effects), and how: an in-app
 notice written with the transition, an e-mail sent only after it commits, in the
-recipient's own language. A refused or rolled-back transition tells nobody anything."""
+recipient's own language. A refused or rolled-back transition tells nobody anything.
+The business hears of every step it cares about, its own ones too (the confirmation that
+the office received them); what each e-mail says and links to is test_emails.py."""
 
 import pytest
 from django.core import mail
@@ -41,11 +43,11 @@ def do(office, application, name, persona):
 
 # (transition, from, by, prepared with, who hears of it)
 EVENTS = [
-    ("submit", "draft", "msme", None, {"coordinator"}),
-    ("assign_curators", "submitted", "coordinator", None, {"lead", "curator"}),
+    ("submit", "draft", "msme", None, {"coordinator", "msme"}),
+    ("assign_curators", "submitted", "coordinator", None, {"lead", "curator", "msme"}),
     ("request_revision", "in_curation", "lead", None, {"msme"}),
     ("request_revision", "in_curation", "coordinator", None, {"msme"}),
-    ("resubmit", "revision_requested", "msme", None, {"lead", "curator"}),
+    ("resubmit", "revision_requested", "msme", None, {"lead", "curator", "msme"}),
     (
         "pass_curation",
         "in_curation",
@@ -60,13 +62,19 @@ EVENTS = [
         lambda o, a: review_all(a, o.reviewer, failed=["origin_marking"]),
         {"msme"},
     ),
-    ("resubmit_packaging", "packaging_revision", "msme", new_packaging_photo, {"reviewer"}),
+    (
+        "resubmit_packaging",
+        "packaging_revision",
+        "msme",
+        new_packaging_photo,
+        {"reviewer", "msme"},
+    ),
     (
         "approve_packaging",
         "packaging_review",
         "reviewer",
         lambda o, a: review_all(a, o.reviewer),
-        {"officer"},
+        {"officer", "msme"},
     ),
     ("certify", "awaiting_certification", "officer", None, {"msme"}),
     ("reject", "submitted", "coordinator", None, {"msme"}),
@@ -156,7 +164,7 @@ def test_staff_of_another_region_or_inactive_staff_are_not_told(
         services.application_submit(application=application, by=office.msme)
 
     told = {n.recipient for n in Notification.objects.filter(application=application)}
-    assert told == {office.coordinator}
+    assert told == {office.coordinator, office.msme}
     assert office.foreign_coordinator not in told and retired not in told
 
 
@@ -174,9 +182,9 @@ def test_the_actor_is_not_told_of_their_own_step(
             lead=office.lead,
         )
 
-    assert [m.to for m in mail.outbox] == [[office.lead.email]]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([office.lead.email, office.msme.email])
     told = Notification.objects.filter(application=application, event="assign_curators")
-    assert [n.recipient for n in told] == [office.lead]
+    assert {n.recipient for n in told} == {office.lead, office.msme}
 
 
 def test_a_recipient_without_an_address_gets_the_notice_but_no_mail(
@@ -191,7 +199,7 @@ def test_a_recipient_without_an_address_gets_the_notice_but_no_mail(
 
     notice = Notification.objects.get(application=application, recipient=office.coordinator)
     assert notice.emailed_at is None
-    assert mail.outbox == []
+    assert [m.to for m in mail.outbox] == [[office.msme.email]]
 
 
 # Only after the commit.
@@ -205,15 +213,17 @@ def test_the_notice_is_written_with_the_transition_and_the_mail_waits_for_the_co
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.application_submit(application=application, by=office.msme)
 
-    notice = Notification.objects.get(application=application)
-    assert notice.recipient == office.coordinator
+    notice = Notification.objects.get(application=application, recipient=office.coordinator)
     assert mail.outbox == []
     assert notice.emailed_at is None
-    assert len(callbacks) == 1
+    assert callbacks
 
-    callbacks[0]()
+    for callback in callbacks:
+        callback()
 
-    assert [m.to for m in mail.outbox] == [[office.coordinator.email]]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [office.coordinator.email, office.msme.email]
+    )
     notice.refresh_from_db()
     assert notice.emailed_at is not None
 
@@ -226,7 +236,7 @@ def test_sending_again_never_mails_twice(office, bring_to, django_capture_on_com
 
     tasks.send_notification_emails.call(ids)
 
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the coordinator's and the MSME's, once each
 
 
 def test_a_refused_transition_tells_nobody(office, bring_to, django_capture_on_commit_callbacks):
@@ -327,6 +337,7 @@ def test_each_mail_is_rendered_in_its_recipients_language(
     with translation.override("id"), django_capture_on_commit_callbacks(execute=True):
         services.application_submit(application=application, by=office.msme)
 
+    rendered_in.pop(office.msme.username)  # her confirmation, in her language: test_emails.py
     assert rendered_in == {user.username: lang for lang, user in two_coordinators.items()}
 
 
@@ -351,4 +362,6 @@ def test_each_mail_reads_as_its_notice_rendered_in_the_recipients_language(
     msgid = "New application: %(product)s"
     with translation.override("id"):
         catalogued = translation.gettext(msgid) != msgid
-    assert (len({m.subject for m in mail.outbox}) == 2) == catalogued
+    coordinators = {user.email for user in two_coordinators.values()}
+    subjects = {m.subject for m in mail.outbox if m.to[0] in coordinators}
+    assert (len(subjects) == 2) == catalogued

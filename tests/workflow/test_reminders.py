@@ -127,7 +127,7 @@ def test_a_document_is_reminded_60_30_and_7_days_before_it_expires_once_to_each_
             f"[Siap Ekspor] Document expiring: Home food industry permit (P-IRT) of {PRODUCT}"
         )
         assert english.body.startswith(
-            f"The Home food industry permit (P-IRT) of {PRODUCT} expires on June 1, 2031, "
+            f"The Home food industry permit (P-IRT) of {PRODUCT} expires on 1 June 2031, "
             f"in {days} days. Upload the renewed document"
         )
         assert indonesian.subject == (
@@ -138,7 +138,7 @@ def test_a_document_is_reminded_60_30_and_7_days_before_it_expires_once_to_each_
             f"dalam {days} hari."
         )
         for message in mails:
-            assert message.body.endswith(f"\n\n{link}")
+            assert message.body.endswith(f"\n{link}")
 
     # Run again on a threshold's day: everyone was told already.
     assert remind(expires - timedelta(days=7))[0] == []
@@ -253,13 +253,13 @@ def test_a_certificate_is_reminded_60_and_14_days_before_to_the_business_and_its
         assert english.subject == f"[Siap Ekspor] Certificate expiring: {PRODUCT}"
         assert english.body.startswith(
             f"The export readiness certificate {certificate.number} of {PRODUCT} of "
-            f"Sambal Bu Rini is valid until May 12, 2031, {days} days from now."
+            f"Sambal Bu Rini is valid until 12 May 2031, {days} days from now."
         )
         assert indonesian.subject == (
             f"[Siap Ekspor] Sertifikat akan habis masa berlakunya: {PRODUCT}"
         )
         assert f"berlaku sampai 12 Mei 2031, {days} hari lagi." in indonesian.body
-        assert all(m.body.endswith(f"\n\n{link}") for m in mails)
+        assert all(m.body.endswith(f"\n{link}") for m in mails)
     assert remind(until - timedelta(days=14))[0] == []
 
     client.force_login(office.exporter)
@@ -299,9 +299,9 @@ def test_curators_not_assigned_in_5_working_days_remind_the_coordinator_once(
     assert message.subject == f"[Siap Ekspor] Overdue: {PRODUCT} (Submitted)"
     assert message.body.startswith(
         f"The application for {PRODUCT} of Sambal Bu Rini has been in the state “Submitted” "
-        "since March 3, 2031; its target was to move on by March 10, 2031."
+        "since 3 March 2031; its target was to move on by 10 March 2031."
     )
-    assert message.body.endswith(f"\n\n{SITE}/applications/{application.pk}/")
+    assert message.body.endswith(f"\n{SITE}/applications/{application.pk}/")
 
 
 def test_an_office_target_counts_calendar_days_instead_of_the_default(office, bring_to, remind):
@@ -337,8 +337,8 @@ def test_scoring_past_10_working_days_reminds_the_lead_the_coordinator_and_the_l
         ]
     )
     (scoresheet,) = [m for m in mails if "Scoresheet" in m.subject]
-    assert "(scoring round 1) was due by March 17, 2031" in scoresheet.body
-    assert scoresheet.body.endswith(f"\n\n{SITE}/applications/{application.pk}/scoresheet/")
+    assert "(scoring round 1) was due by 17 March 2031" in scoresheet.body
+    assert scoresheet.body.endswith(f"\n{SITE}/applications/{application.pk}/scoresheet/")
 
 
 def test_working_days_skip_the_weekend():

@@ -164,11 +164,13 @@ def test_a_member_in_a_staff_role_is_not_asked_to_act_on_their_own_business(
     with django_capture_on_commit_callbacks(execute=True):
         services.application_submit(application=application, by=office.msme)
 
-    notified = set(
-        Notification.objects.filter(application=application).values_list("recipient", flat=True)
-    )
-    assert notified == {office.coordinator.pk}
-    assert member.pk not in notified
+    notices = Notification.objects.filter(application=application)
+    # Asked to act as staff: the coordinator alone. The business's members, the staff
+    # member among them, are told as the business ("received"), not asked to assign.
+    asked = {n.recipient_id for n in notices if n.params.get("audience") != "business"}
+    assert asked == {office.coordinator.pk}
+    told = {n.recipient_id for n in notices if n.params.get("audience") == "business"}
+    assert told == {office.msme.pk, member.pk}
 
 
 # A curator who declared a conflict of interest with the business.
@@ -278,8 +280,10 @@ def test_a_curator_of_the_application_is_not_asked_to_certify_it(
     with django_capture_on_commit_callbacks(execute=True):
         services.application_approve_packaging(application=application, by=office.reviewer)
 
-    asked = Notification.objects.filter(application=application, event="approve_packaging")
-    assert set(asked.values_list("recipient", flat=True)) == {office.officer.pk}
+    notices = Notification.objects.filter(application=application, event="approve_packaging")
+    # Asked to certify: the officer alone (the business is told its packaging passed).
+    asked = {n.recipient_id for n in notices if n.params.get("audience") != "business"}
+    assert asked == {office.officer.pk}
 
 
 # Curators come from the application's region (WORKFLOW.md, Roles: staff act for the

@@ -103,12 +103,17 @@ def test_its_written_input_is_what_the_form_and_the_api_take(name, office):
 
 @pytest.mark.parametrize("name", SPECS)
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_its_notice_names_the_product_and_the_business(name, language):
+def test_its_notice_and_its_done_message_name_the_product(name, language):
     notice = SPECS[name].notice
-    params = {"product": "Sambal Pecel", "business": "Sambal Bu Rini"}
+    params = {"product": "Sambal Pecel", "business": "Sambal Bu Rini", "due": "1 Mei 2027"}
+    assert notice.messages, "a transition tells somebody"
     with translation.override(language):
-        subject, body = str(notice.subject) % params, str(notice.body) % params
-    assert "Sambal Pecel" in subject + body
+        for message in notice.messages:
+            subject, body = str(message.subject) % params, str(message.body) % params
+            assert "Sambal Pecel" in subject + body
+        done = str(SPECS[name].done) % params
+    assert "Sambal Pecel" in done or "Sambal Bu Rini" in done
+    assert str(SPECS[name].label) not in done
     assert callable(notice.recipients)
 
 
