@@ -5,7 +5,6 @@ the page) and /api/catalogue/<product id>/. It shows what the product page shows
 more: nothing of a business that did not agree to be listed, no NIB, no NPWP, no address.
 A constant number of queries per call whatever the catalogue's size."""
 
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -17,10 +16,7 @@ from catalogue.enquiries import enquiries_for, enquiry_set_status, get_enquiry_f
 from catalogue.forms import CatalogueFilterForm
 from catalogue.models import Enquiry
 from kernel.api_schema import NO_SUCH_PAGE, NOT_SIGNED_IN, ErrorDetailSerializer
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+from kernel.site import absolute_url
 
 
 class CatalogueEntrySerializer(serializers.Serializer):
@@ -51,12 +47,12 @@ class CatalogueEntrySerializer(serializers.Serializer):
         return [market["key"] for market in entry.markets]
 
     def get_page_url(self, entry) -> str:
-        return _absolute(reverse("catalogue:product", args=[entry.product_id]))
+        return absolute_url(reverse("catalogue:product", args=[entry.product_id]))
 
     def get_photo_urls(self, entry) -> list[str]:
         photos = self.context["photos"].get(entry.product_id, [])
         return [
-            _absolute(reverse("catalogue:photo", args=[photo.product_id, photo.pk]))
+            absolute_url(reverse("catalogue:photo", args=[photo.product_id, photo.pk]))
             for photo in photos
         ]
 

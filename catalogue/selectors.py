@@ -23,11 +23,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from catalogue.models import Collection, Listing
 from catalogue.permissions import can_edit_collection
-from certificates.models import Certificate, CertificateQuerySet, Status
+from certificates.models import Certificate, CertificateQuerySet, Verdict
 from kernel.roles import Role, user_roles
 from products.models import Business, Category, Document, Link, Market, Product, Region
 from products.permissions import staff_region_ids
@@ -45,8 +44,7 @@ SEARCH_WORDS = 5
 
 def live_certificates(today: date | None = None) -> CertificateQuerySet:
     """Certificates that are valid today: not revoked or superseded, not expired."""
-    today = today or timezone.localdate()
-    return Certificate.objects.filter(status=Status.VALID, valid_until__gte=today)
+    return Certificate.objects.with_verdict(Verdict.VALID, today)
 
 
 def catalogue_entries(today: date | None = None) -> CertificateQuerySet:

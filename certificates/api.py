@@ -8,17 +8,15 @@ one that does not exist. Read-only: revoking and sharing stay on the pages, wher
 officer and the owner confirm them.
 """
 
-from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 
-from certificates.models import Certificate, Status, Verdict
+from certificates.models import Certificate, Verdict
 from certificates.selectors import certificates_visible_to, get_certificate_for_user
 from kernel.api_schema import NO_SUCH_PAGE, NOT_SIGNED_IN, ErrorDetailSerializer
+from kernel.site import absolute_url
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -50,7 +48,7 @@ class CertificateSerializer(serializers.ModelSerializer):
     def get_pdf_url(self, certificate) -> str | None:
         if not certificate.is_ready:
             return None
-        return settings.SITE_URL + reverse("certificates:download", args=[certificate.pk])
+        return absolute_url(reverse("certificates:download", args=[certificate.pk]))
 
 
 # The fields' choices for the schema: `status` is one of the verdicts (never "unknown").
@@ -63,19 +61,6 @@ class CertificateFilterSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="Only the certificates with this status today.",
-    )
-
-
-def with_verdict(certificates, verdict: str):
-    """The certificates of which `verdict()` says `verdict` today (as one condition)."""
-    today = timezone.localdate()
-    return certificates.filter(
-        {
-            Verdict.VALID: Q(status=Status.VALID, valid_until__gte=today),
-            Verdict.EXPIRED: Q(status=Status.VALID, valid_until__lt=today),
-            Verdict.REVOKED: Q(status=Status.REVOKED),
-            Verdict.SUPERSEDED: Q(status=Status.SUPERSEDED),
-        }[verdict]
     )
 
 
@@ -109,7 +94,7 @@ class CertificateList(generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         certificates = certificates_visible_to(self.request.user).order_by("-issued_at", "-pk")
         if verdict := filters.validated_data.get("status"):
-            certificates = with_verdict(certificates, verdict)
+            certificates = certificates.with_verdict(verdict)
         return certificates
 
 

@@ -21,6 +21,7 @@ from catalogue.permissions import (
 )
 from catalogue.structured_data import open_graph, product_json_ld
 from kernel.pagination import paginate
+from kernel.site import absolute_url
 from kernel.stored_files import stream_inline
 
 # A grid of cards: 24 fills rows of two, three and four.
@@ -45,13 +46,13 @@ def _sharing(request, *, title, description, image="", kind="website", **query) 
     """The page's canonical address, its alternates per language and OpenGraph tags."""
     language = request.page_language
     canonical = address(request.path, language, **query)
-    image_url = f"{settings.SITE_URL}{image}" if image else None
+    image_url = absolute_url(image) if image else None
     return {
         "canonical": canonical,
         "alternates": [
             (code, address(request.path, code, **query)) for code, _name in settings.LANGUAGES
         ],
-        "default_address": f"{settings.SITE_URL}{request.path}",
+        "default_address": absolute_url(request.path),
         "og": open_graph(
             title=title,
             description=description,
@@ -148,8 +149,8 @@ def render_product_page(request, entry, *, form: EnquiryForm, status: int = 200)
             "json_ld": product_json_ld(
                 entry,
                 url=canonical,
-                images=[f"{settings.SITE_URL}{url}" for url in photo_urls],
-                verification_url=f"{settings.SITE_URL}{verify_path}",
+                images=[absolute_url(url) for url in photo_urls],
+                verification_url=absolute_url(verify_path),
                 product_links=[link.url for link in links.product],
                 business_links=[link.url for link in links.business],
             ),

@@ -92,6 +92,18 @@ class CertificateStatement:
 
 
 class CertificateQuerySet(models.QuerySet):
+    def with_verdict(self, verdict: str, today=None):
+        """The certificates of which `verdict()` says `verdict` today, as one condition."""
+        today = today or timezone.localdate()
+        return self.filter(
+            {
+                Verdict.VALID: models.Q(status=Status.VALID, valid_until__gte=today),
+                Verdict.EXPIRED: models.Q(status=Status.VALID, valid_until__lt=today),
+                Verdict.REVOKED: models.Q(status=Status.REVOKED),
+                Verdict.SUPERSEDED: models.Q(status=Status.SUPERSEDED),
+            }[verdict]
+        )
+
     def pending(self):
         """Issued certificates whose signed PDF or export dossier is not stored yet."""
         return self.filter(models.Q(pdf="") | models.Q(dossier_rendered_at__isnull=True))
