@@ -9,10 +9,16 @@ class Office:
         from django.contrib.auth.models import Group
 
         from kernel.roles import Role
+        from offices.models import Office as CurationOffice
+        from offices.models import ServedRegion
         from products.models import Business, Membership, Region
 
         users = get_user_model()
         self.region = Region.objects.get(code="35.71")
+        self.office = CurationOffice.objects.create(
+            name="Rumah Kurasi Kota Kediri", code=self.region.code, home_region=self.region
+        )
+        ServedRegion.objects.create(office=self.office, region=self.region)
 
         def person(username, *roles):
             user = users.objects.create_user(
@@ -20,7 +26,8 @@ class Office:
             )
             for role in roles:
                 user.groups.add(Group.objects.get(name=role))
-            user.profile.regions.add(self.region)
+            user.profile.office = self.office
+            user.profile.save(update_fields=["office"])
             return user
 
         self.msme = person("rini", Role.MSME)

@@ -39,6 +39,12 @@ class Office:
     spec: OfficeSpec
     region_ids: list[int]
     staff: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # Its `offices.Office` row: named after its home region (the first of its regions by
+    # code), whose code its certificate numbers carry, as curation 0009 names the offices
+    # it makes of the staff's regions in a database seeded before offices existed.
+    pk: int = 0
+    code: str = ""
+    name: str = ""
 
 
 @dataclass
@@ -66,7 +72,7 @@ def user(
     username: str,
     *,
     roles: tuple[str, ...] = (),
-    region_ids: list[int] | None = None,
+    office: Office | None = None,
     joined: datetime,
     two_factor: bool = False,
     superuser: bool = False,
@@ -88,11 +94,11 @@ def user(
         )
     )
     language = "en" if seeder.rng.random() < 0.3 else "id"
-    seeder.writer.add(m["Profile"](pk=pk, user_id=pk, language=language))
+    seeder.writer.add(
+        m["Profile"](pk=pk, user_id=pk, language=language, office_id=office.pk if office else None)
+    )
     for role in roles:
         seeder.writer.add(seeder.UserGroup(user_id=pk, group_id=seeder.groups[role]))
-    for region_id in region_ids or ():
-        seeder.writer.add(seeder.ProfileRegion(profile_id=pk, region_id=region_id))
     seeder.writer.add(
         m["EmailAddress"](
             user_id=pk,
@@ -120,6 +126,15 @@ def make_offices(seeder: Seeder) -> None:
     joined = seeder.now - timedelta(days=5 * 365)
     for spec in OFFICES:
         office = Office(spec, [seeder.regions[code].pk for code in spec.regions])
+        home = seeder.regions[min(spec.regions)]
+        row = seeder.m["Office"].objects.create(
+            name=f"Rumah Kurasi {home.name}", code=home.code, home_region=home
+        )
+        office.pk, office.code, office.name = row.pk, row.code, row.name
+        seeder.m["ServedRegion"].objects.bulk_create(
+            seeder.m["ServedRegion"](office=row, region_id=region_id)
+            for region_id in office.region_ids
+        )
         for role, count in staffing(seeder.size * spec.weight / total).items():
             for n in range(1, count + 1):
                 username = f"{STAFF_PREFIX[role]}-{spec.slug}-{n:02d}"
@@ -128,7 +143,7 @@ def make_offices(seeder: Seeder) -> None:
                         seeder,
                         username,
                         roles=(role,),
-                        region_ids=office.region_ids,
+                        office=office,
                         joined=joined,
                         two_factor=True,
                     )
@@ -143,15 +158,15 @@ def make_offices(seeder: Seeder) -> None:
         seeder,
         PERSONA_CURATOR,
         roles=(Role.CURATOR,),
-        region_ids=planted_office.region_ids,
+        office=planted_office,
         joined=joined,
         two_factor=True,
     )
     user(seeder, SUPERUSER, joined=joined, two_factor=True, superuser=True)
     m = seeder.m
-    for state, days in TARGET_DAYS.items():
-        if not m["StateTarget"].objects.filter(state=state).exists():
-            seeder.writer.add(m["StateTarget"](state=state, days=days))
+    for office in seeder.offices:
+        for state, days in TARGET_DAYS.items():
+            seeder.writer.add(m["StageTarget"](office_id=office.pk, state=state, days=days))
 
 
 def write_business(

@@ -58,6 +58,11 @@ def prepare(size: int, marker: str, *, seed: bool) -> dict[str, Any]:
             # A throwaway database: its commits need not wait for the disk.
             cursor.execute("SET synchronous_commit TO off")
         result = Seeder(size, log=log).run()
+        # The catalogue list's copy, which the models' saves keep current and bulk_create
+        # bypasses.
+        from catalogue.listed import rebuild
+
+        rebuild()
         log(f"  [{size:,}] {result['applications']:,} applications written; VACUUM ANALYZE")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
@@ -137,10 +142,13 @@ def personas() -> dict[str, dict[str, Any]]:
 
     def staff(role: str) -> dict[int, tuple[str, list[int]]]:
         people: dict[int, tuple[str, list[int]]] = {}
+        # The regions their office serves.
         for pk, username, region in users.objects.filter(groups__name=role).values_list(
-            "pk", "username", "profile__regions"
+            "pk", "username", "profile__office__served__region"
         ):
-            people.setdefault(pk, (username, []))[1].append(region)
+            regions = people.setdefault(pk, (username, []))[1]
+            if region is not None:
+                regions.append(region)
         return people
 
     region_codes = dict(apps.get_model("products.Region").objects.values_list("pk", "code"))
@@ -188,7 +196,11 @@ def personas() -> dict[str, dict[str, Any]]:
     result = {}
     for key, (pk, username, detail) in chosen.items():
         user = users.objects.get(pk=pk)
-        their_regions = [r.code for r in user.profile.regions.order_by("code")]
+        their_regions = sorted(
+            user.profile.office.served.values_list("region__code", flat=True)
+            if user.profile.office
+            else []
+        )
         result[str(key)] = {
             "username": username,
             "detail": detail,

@@ -9,7 +9,7 @@ For N applications (figures for N = 100,000):
   certifying officers and a regional head in proportion to its share of the applications
   (about 250 curators and a few dozen of each other role at 100k; at least three curators
   and one of each other role per office at any size). Every staff member has a profile
-  with the office's regions, their role's group, a verified e-mail address and a TOTP
+  with their office (serving its regions), their role's group, a verified e-mail address and a TOTP
   authenticator; one superuser (`admin-bench`) is there for the admin;
 - about N/4.5 businesses (22,000), most with one to three products, a few with dozens;
   each with an MSME owner (some owners hold two businesses) and sometimes a staff member,
@@ -104,6 +104,8 @@ class Seeder:
             for name, label in {
                 "Group": "auth.Group",
                 "Profile": "curation.Profile",
+                "Office": "offices.Office",
+                "ServedRegion": "offices.ServedRegion",
                 "EmailAddress": "account.EmailAddress",
                 "Authenticator": "mfa.Authenticator",
                 "Region": "products.Region",
@@ -128,7 +130,7 @@ class Seeder:
                 "RevisionRequest": "curation.RevisionRequest",
                 "TransitionLog": "curation.TransitionLog",
                 "Notification": "curation.Notification",
-                "StateTarget": "curation.StateTarget",
+                "StageTarget": "offices.StageTarget",
                 "Listing": "catalogue.Listing",
                 "Certificate": "certificates.Certificate",
                 "CertificateCounter": "certificates.CertificateCounter",
@@ -138,7 +140,6 @@ class Seeder:
         m = self.m
         self.User = get_user_model()
         self.UserGroup = self.User.groups.through
-        self.ProfileRegion = m["Profile"].regions.through
         self.ProductMarket = m["Product"].target_markets.through
         self.ApplicationMarket = m["Application"].target_markets.through
         self.writer = Writer(
@@ -146,7 +147,6 @@ class Seeder:
                 self.User,
                 m["Profile"],
                 self.UserGroup,
-                self.ProfileRegion,
                 m["EmailAddress"],
                 m["Authenticator"],
                 m["Business"],
@@ -171,7 +171,7 @@ class Seeder:
                 m["Certificate"],
                 m["CertificateEvent"],
                 m["CertificateCounter"],
-                m["StateTarget"],
+                m["StageTarget"],
             ]
         )
         self.ids: dict[type[Model], int] = {}
@@ -285,6 +285,8 @@ class Seeder:
             at += timedelta(days=days)
             walk.take(step, at)
         walk.finish()
+        # Submitted ones went to their region's office (a draft has none yet).
+        application.office_id = business.office.pk if application.state != State.DRAFT else None
         if application.state != plan.state:
             raise AssertionError(f"{plan.steps} ended in {application.state}, not {plan.state}")
         self.applications_done += 1
@@ -296,9 +298,9 @@ class Seeder:
         return pk, plan.state
 
     def write_counters(self) -> None:
-        for (region_id, year), last in self.certificate_serials.items():
+        for (office_id, year), last in self.certificate_serials.items():
             self.writer.add(
-                self.m["CertificateCounter"](region_id=region_id, year=year, last_serial=last)
+                self.m["CertificateCounter"](office_id=office_id, year=year, last_serial=last)
             )
 
     def supersede_renewed(self) -> None:

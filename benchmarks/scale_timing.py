@@ -59,10 +59,20 @@ PAGES: tuple[Page, ...] = (
     Page("packaging reviewer: notifications", "packaging_reviewer", "/notifications/"),
     Page("officer: queue", "certifying_officer", "/applications/?queue=certifying_officer"),
     Page("regional head: applications", "regional_admin", "/applications/"),
+    # The statistics (the last twelve months of their regions: catalogue/statistics.py).
+    Page("regional head: statistics", "regional_admin", "/statistics/"),
+    Page("regional head: API statistics", "regional_admin", "/api/statistics/"),
+    Page("coordinator: statistics", "coordinator", "/statistics/"),
     Page("admin: applications, search", "superuser", "/admin/curation/application/?q={search}"),
     # The public catalogue, as a buyer sees it without signing in.
     Page("buyer: catalogue", "buyer", "/catalogue/"),
     Page("buyer: catalogue, filtered", "buyer", "/catalogue/?region={planted_region}"),
+    # The other filters at once: a page of the 349 such products at 100,000, of 12 at 1,000.
+    Page(
+        "buyer: catalogue, by category, market, grade",
+        "buyer",
+        "/catalogue/?category=coffee_spices&market=jp&grade=A",
+    ),
     Page("buyer: catalogue, search", "buyer", "/catalogue/?q={search}"),
     Page("buyer: product page", "buyer", "/catalogue/products/{listed_product}/"),
     Page("buyer: API catalogue", "buyer", "/api/catalogue/"),
@@ -81,6 +91,7 @@ PAGES: tuple[Page, ...] = (
             ),
             ("officer", "certifying_officer", "queue", "/applications/?queue=certifying_officer"),
             ("regional head", "regional_admin", "applications", "/applications/"),
+            ("regional head", "regional_admin", "statistics", "/statistics/"),
         )
     ),
 )

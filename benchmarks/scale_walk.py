@@ -355,9 +355,10 @@ class Walk:
     def certificate(self, at: datetime, officer: int) -> None:
         s, m, app = self.s, self.m, self.app
         region = self.business.region
+        office = self.business.office  # its own number series
         year = at.year
-        s.certificate_serials[(region.pk, year)] += 1
-        serial = s.certificate_serials[(region.pk, year)]
+        s.certificate_serials[(office.pk, year)] += 1
+        serial = s.certificate_serials[(office.pk, year)]
         pk = s.next_id(m["Certificate"])
         grade = next(
             (g for g in s.rubric.grades if g["grade"] == app.grade),
@@ -369,9 +370,11 @@ class Walk:
                 application_id=app.pk,
                 product_id=self.product.pk,
                 region_id=region.pk,
+                office_id=office.pk,
+                office_name=office.name,
                 year=year,
                 serial=serial,
-                number=f"SKE/{region.code}/{year}/{serial:05d}",
+                number=f"SKE/{office.code}/{year}/{serial:05d}",
                 verification_code=s.hexdigest(32),
                 business_name=self.business.name,
                 product_name=self.product.name,

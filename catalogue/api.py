@@ -100,15 +100,17 @@ class CatalogueList(_Photos, generics.ListAPIView):
     permission_classes = [permissions.AllowAny]  # a list view: GET only, POST is a 405
 
     def get_queryset(self):
-        entries = selectors.catalogue_entries()
-        form = CatalogueFilterForm(
-            self.request.query_params, choices=selectors.filter_choices(entries)
-        )
-        return selectors.filter_entries(entries, form.filters())
+        # Counted and paged in the list's copy (`catalogue.selectors`), as the page is.
+        listed = selectors.listed_products()
+        choices = selectors.filter_choices(listed)
+        form = CatalogueFilterForm(self.request.query_params, choices=choices)
+        found = selectors.filter_listed(listed, form.filters(), choices)
+        return found.values_list("certificate_id", flat=True)
 
     def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        self.remember_photos(page or [])
+        ids = super().paginate_queryset(queryset)
+        page = selectors.entries_with_ids(ids or [])
+        self.remember_photos(page)
         return page
 
 

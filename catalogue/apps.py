@@ -7,6 +7,6 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Public catalogue")
 
     def ready(self):
-        # Registers the rules, the receiver that lists the demo's products and the menu's
-        # enquiry items.
+        # Registers the rules, the receivers (the demo's products listed, the list's copy
+        # kept current) and the menu's enquiry items.
         from catalogue import menu, permissions, signals  # noqa: F401

@@ -52,14 +52,17 @@ class CertificateAdmin(admin.ModelAdmin):
         "verdict_today",
         "is_ready",
     ]
-    list_filter = ["status", "region", "year", "grade"]
+    list_filter = ["status", "office", "region", "year", "grade"]
     search_fields = ["number", "business_name", "product_name"]
-    list_select_related = ["region"]
+    list_select_related = ["region", "office"]
     date_hierarchy = "issued_at"
     actions = ["revoke"]
     inlines = [DossierFileInline, EventInline]
     fieldsets = [
-        (None, {"fields": ["number", "application", "region", "verification_link"]}),
+        (
+            None,
+            {"fields": ["number", "application", "office", "region", "verification_link"]},
+        ),
         (
             _("What is certified"),
             {
@@ -71,6 +74,10 @@ class CertificateAdmin(admin.ModelAdmin):
                     "final_score",
                     "markets",
                     "officer_name",
+                    "office_name",
+                    "office_letterhead",
+                    "signatory_name",
+                    "signatory_title",
                     "issued_at",
                     "valid_until",
                 ]
@@ -189,9 +196,9 @@ class CertificateEventAdmin(ReadOnlyAdmin):
 
 @admin.register(CertificateCounter)
 class CertificateCounterAdmin(ReadOnlyAdmin):
-    list_display = ["region", "year", "last_serial"]
-    list_filter = ["year"]
-    list_select_related = ["region"]
+    list_display = ["office", "year", "last_serial"]
+    list_filter = ["year", "office"]
+    list_select_related = ["office"]
 
 
 @admin.register(ProductShare)

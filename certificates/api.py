@@ -24,6 +24,11 @@ class CertificateSerializer(serializers.ModelSerializer):
     product = serializers.CharField(source="product_name")
     business = serializers.CharField(source="business_name")
     category = serializers.CharField(source="category_label")
+    office = serializers.CharField(
+        source="issuer_name",
+        help_text="The office that issued it, as printed on it (the region's name for a "
+        "certificate issued before offices existed).",
+    )
     markets = serializers.SerializerMethodField(help_text="The market keys certified for.")
     status = serializers.SerializerMethodField(help_text="What the verification page says today.")
     verification_url = serializers.CharField(read_only=True)
@@ -34,7 +39,7 @@ class CertificateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Certificate
         fields = [
-            "id", "number", "product_id", "product", "business", "hs_code", "category",
+            "id", "number", "office", "product_id", "product", "business", "hs_code", "category",
             "grade", "final_score", "markets", "issued_at", "valid_until", "status",
             "revoked_at", "verification_url", "pdf_url",
         ]  # fmt: skip

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certificates import dossier, tasks, verification
 from certificates.models import Certificate, CertificateEvent, EventKind, Status
@@ -21,6 +22,9 @@ from certificates.numbering import (
     format_number,
     new_verification_code,
 )
+from kernel.errors import WorkflowError
+from offices.models import Office
+from offices.routing import office_serving
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
@@ -43,9 +47,10 @@ def certificate_issue(*, application: Application, by: _User) -> Certificate:
     product = application.product
     business = product.business
     region = business.region
+    office = _issuing_office(application)
     issued_at = application.state_changed_at or timezone.now()
     year = timezone.localtime(issued_at).year
-    serial = certificate_number_allocate(region=region, year=year)
+    serial = certificate_number_allocate(office=office, year=year)
     # The grade's meaning in both languages, from the rubric version that graded it.
     grade: dict[str, str] = next(
         (g for g in application.rubric.grades if g["grade"] == application.grade), {}
@@ -55,9 +60,10 @@ def certificate_issue(*, application: Application, by: _User) -> Certificate:
         application=application,
         product=product,
         region=region,
+        office=office,
         year=year,
         serial=serial,
-        number=format_number(region.code, year, serial),
+        number=format_number(office.code, year, serial),
         verification_code=new_verification_code(),
         business_name=business.name,
         product_name=product.name,
@@ -74,6 +80,11 @@ def certificate_issue(*, application: Application, by: _User) -> Certificate:
         ],
         officer=by,
         officer_name=by.get_full_name() or by.get_username(),
+        # The office as it prints today; a later edit of the office changes none of it.
+        office_name=office.name,
+        office_letterhead=office.letterhead,
+        signatory_name=office.signatory_name,
+        signatory_title=office.signatory_title,
         issued_at=issued_at,
         valid_until=timezone.localdate(issued_at) + settings.CERTIFICATE_VALIDITY,
         dossier=_dossier_snapshot(application, today=timezone.localdate(issued_at)),
@@ -86,6 +97,24 @@ def certificate_issue(*, application: Application, by: _User) -> Certificate:
     # `issue_pending` renders the certificate later.
     transaction.on_commit(lambda: tasks.certificate_render_enqueue(certificate.pk), robust=True)
     return certificate
+
+
+def _issuing_office(application: Application) -> Office:
+    """The office the application went to at its submission (`Application.office`), in
+    whose name and series it is certified; for one that has none (made before offices,
+    or straight into a later state), the office serving its region now, which it is
+    then given. `checks.certify_problems` refuses certifying when there is neither."""
+    if application.office is not None:
+        return application.office
+    office = office_serving(application.region_id)
+    if office is None:
+        raise WorkflowError(
+            _("No office serves %(region)s: the certificate cannot be issued.")
+            % {"region": application.product.business.region.name}
+        )
+    application.office = office
+    application.save(update_fields=["office"])
+    return office
 
 
 def _dossier_snapshot(application: Application, *, today: date) -> dict[str, Any]:

@@ -48,10 +48,16 @@ def bilingual_date(value) -> dict[str, str]:
 def certificate_context(certificate: Certificate) -> dict:
     region = certificate.region
     url = certificate.verification_url
+    # In the name of its office, as copied at issue (a later edit of the office changes
+    # nothing here); one issued before offices existed, in its region's, as then.
     return {
         "certificate": certificate,
         "region": region,
-        "issuer_id": f"Pemerintah {region.name}",
+        "issuer": certificate.issuer_name,
+        "issuer_id": certificate.office_name or f"Pemerintah {region.name}",
+        "letterhead": [line for line in certificate.office_letterhead.splitlines() if line.strip()],
+        # Where it was signed, before offices: the region (an office's letterhead says).
+        "place": "" if certificate.office_name else region.name,
         "issued": bilingual_date(timezone.localdate(certificate.issued_at)),
         "valid_until": bilingual_date(certificate.valid_until),
         "markets_id": ", ".join(m["id"] for m in certificate.markets),

@@ -20,6 +20,7 @@ from certificates.models import (
     ProductShare,
     Shipment,
 )
+from curation.models import Application
 from curation.selectors import applications_visible_to
 from kernel.roles import Role, user_roles
 from kernel.states import State
@@ -29,8 +30,6 @@ from products.permissions import member_business_roles
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
     from django.contrib.auth.models import _AnyUser
-
-    from curation.models import Application
 
 
 def shared_product_ids(user: _AnyUser) -> QuerySet[ProductShare, Any]:
@@ -57,11 +56,18 @@ def certificate_of(application: Application) -> Certificate | None:
     read about them: its curators, its business."""
     if application.state != State.CERTIFIED:
         return None
-    certificate = (
-        Certificate.objects.select_related("region", "officer", "superseded_by")
-        .filter(application=application)
-        .first()
-    )
+    relation = Application.certificate.related
+    if relation.is_cached(application):
+        # Read already by the page (its next step says what the certificate's status
+        # asks): not a second time. The block reads none of its relations but the ones
+        # set below (a replaced certificate's successor: the next step read it).
+        certificate = relation.get_cached_value(application)
+    else:
+        certificate = (
+            Certificate.objects.select_related("region", "officer", "superseded_by")
+            .filter(application=application)
+            .first()
+        )
     if certificate is not None:
         certificate.application = application
         if certificate.product_id == application.product_id:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -30,6 +30,7 @@ from certificates.models import (
 )
 from certificates.permissions import can_record_shipment
 from certificates.sharing import certificate_usable_problems
+from kernel.decimals import NotANumber, parse_decimal
 from kernel.errors import WorkflowError
 from products.models import CURRENCY_EXPONENT, Market
 
@@ -84,8 +85,9 @@ def _decimal(value: object) -> Decimal | None:
     if isinstance(value, Decimal):
         return value
     try:
-        return Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
+        # "2,40" as well as "2.40", in either language (`kernel.decimals`).
+        return parse_decimal(str(value))
+    except NotANumber:
         return Decimal("NaN")
 
 

@@ -3,20 +3,24 @@ the shared cache.
 
 The page is the one anyone can hit, as often as they like (a QR code scanned at a trade
 fair, a buyer's script), so it reads as little as it can: the columns it shows, in one
-query with two joins (the issuing region; the successor, when there is one), and then
+query with two joins (the region; the successor, when there is one; the issuing
+office's name is the certificate's own column, as printed), and then
 from Django's cache (`settings.CACHES`: Redis when several processes serve the site), not
 the database, for `CACHE_SECONDS`. What the record holds is the certificate's own, and
 public: never a user's, so one cached record serves every visitor and both languages
 (the labels in both are in it; the page picks one when it renders).
 
-What it says changes at three moments, and each one refreshes it:
+What it says changes at four moments, and each one refreshes it:
 
 - revoked or superseded: `certificate_revoke` and the supersession in `certificate_issue`
   call `forget`, in their transaction and again after their commit;
 - its signed PDF stored (its SHA-256 shown, uploads compared): `storing` calls `forget`;
+- a permit it rested on renewed (a later-expiring document of its type uploaded for the
+  product): `certificates.signals` calls `forget`;
 - expired: nothing is stored for it. The verdict is worked out from `valid_until` and
   today's date each time the page is shown, so a cached record turns "expired" the day
-  after its last valid day, whenever it was cached.
+  after its last valid day, whenever it was cached; so does the note that a permit it
+  rested on (a P-IRT, a BPOM MD) has expired, from the permits' dates in the record.
 
 `forget` does not only delete the record: it leaves a marker for `SETTLE_SECONDS`, and
 while the marker is there every reader goes to the database and caches nothing. A reader
@@ -36,15 +40,18 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
 
-from certificates.models import Certificate, CertificateStatement
+from certificates.models import Certificate, CertificateStatement, Status
 from certificates.ratelimit import NOT_READ
+from products.models import Document
 
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 10 * 60
 SETTLE_SECONDS = 5
-_PREFIX = "certificates:verify:v1:"
+_PREFIX = "certificates:verify:v2:"  # v2: with the issuing office's name
 _CHANGED = "changed"  # the marker `forget` leaves: read the database, cache nothing
 # The form verification codes take (`numbering.new_verification_code`), with room to spare;
 # anything else is not a code, and not looked up.
@@ -67,6 +74,7 @@ _COLUMNS = (
     "revoked_at",
     "revocation_reason",
     "pdf_sha256",
+    "office_name",
     "region__name",
     "region__code",
     "superseded_by__number",
@@ -91,6 +99,21 @@ class Successor:
 
 
 @dataclass(frozen=True)
+class Permit:
+    """A document of a type that expires that the certificate rested on, current (not
+    renewed): the page says when it has expired. Its date is kept, not whether it has
+    expired, so a cached record turns on the right day, like the verdict."""
+
+    label_id: str
+    label_en: str
+    expires_on: date
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "").startswith("en") else self.label_id
+
+
+@dataclass(frozen=True)
 class VerifiedCertificate(CertificateStatement):
     """What the verification page shows of a certificate; reads like the model where the
     page uses it (`verdict()`, `grade_label`, `market_names`, `is_ready`...)."""
@@ -110,8 +133,17 @@ class VerifiedCertificate(CertificateStatement):
     revoked_at: datetime | None
     revocation_reason: str
     pdf_sha256: str
+    office_name: str  # as printed (`issuer_name`: the region's for an older certificate)
     region: IssuingRegion
     superseded_by: Successor | None
+    permits: tuple[Permit, ...] = ()
+
+    @property
+    def expired_permits(self) -> list[Permit]:
+        """The permits it rested on that have expired and were not renewed: a valid
+        certificate's page says so beside its status."""
+        today = timezone.localdate()
+        return [permit for permit in self.permits if permit.expires_on < today]
 
     @property
     def is_ready(self) -> bool:
@@ -131,6 +163,7 @@ class VerifiedCertificate(CertificateStatement):
             **fields,
             region=IssuingRegion(name=row["region__name"], code=row["region__code"]),
             superseded_by=successor,
+            permits=tuple(Permit(*permit) for permit in row.get("permits", ())),
         )
 
 
@@ -147,8 +180,35 @@ def cache_key(code: str) -> str:
 
 def _lookup(code: str) -> dict[str, Any] | None:
     # The code is unique: no ordering (the model's default would be compiled for nothing).
-    rows = Certificate.objects.filter(verification_code=code).order_by().values(*_COLUMNS)[:1]
-    return next(iter(rows), None)
+    rows = (
+        Certificate.objects.filter(verification_code=code)
+        .order_by()
+        .values(*_COLUMNS, "product_id")[:1]
+    )
+    row = next(iter(rows), None)
+    if row is not None:
+        row["permits"] = _permits(row) if row["status"] == Status.VALID else []
+        del row["product_id"]
+    return row
+
+
+def _permits(row: dict[str, Any]) -> list[tuple[str, str, date]]:
+    """The product's documents of the types that expire that the certificate rested on
+    (uploaded before it was issued) and that no later upload renewed: one query, on a
+    cache miss only, by the documents' product index. A renewal uploaded later drops the
+    cached record (`certificates.signals`)."""
+    documents = (
+        Document.objects.filter(
+            product_id=row["product_id"],
+            uploaded_at__lte=row["issued_at"],
+            expires_on__isnull=False,
+        )
+        .expiring_kinds()
+        .not_superseded()
+        .order_by("expires_on", "pk")
+        .values_list("kind__label_id", "kind__label_en", "expires_on")
+    )
+    return list(documents)
 
 
 def verified_certificate(code: str, *, read_ahead: Any = NOT_READ) -> VerifiedCertificate | None:

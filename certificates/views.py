@@ -102,6 +102,8 @@ def public_data(certificate: VerifiedCertificate, verdict: Verdict) -> dict:
         "grade_label": certificate.grade_label,
         "target_markets": certificate.market_names,
         "issuing_region": {"code": certificate.region.code, "name": certificate.region.name},
+        # The office it was issued by, as printed (its region's name before offices).
+        "issuing_office": certificate.issuer_name,
         "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
         "valid_until": certificate.valid_until.isoformat(),
         "pdf_ready": certificate.is_ready,
@@ -111,6 +113,12 @@ def public_data(certificate: VerifiedCertificate, verdict: Verdict) -> dict:
     if verdict == Verdict.REVOKED:
         data["revoked_on"] = timezone.localdate(certificate.revoked_at).isoformat()
         data["revocation_reason"] = certificate.revocation_reason
+    if verdict == Verdict.VALID and (expired := certificate.expired_permits):
+        # Valid, but a permit it rested on expired without a renewal (the page's note).
+        data["expired_permits"] = [
+            {"document": permit.label, "expired_on": permit.expires_on.isoformat()}
+            for permit in expired
+        ]
     if certificate.superseded_by:
         data["superseded_by"] = {
             "number": certificate.superseded_by.number,

@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from catalogue import api as catalogue_api
+from catalogue import api_statistics as statistics_api
 from catalogue.sitemaps import SITEMAPS
 from certificates import api as certificates_api
 from curation import api, health
@@ -16,6 +17,9 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("", include("certificates.urls")),
     path("catalogue/", include("catalogue.urls")),
+    # An office's figures (catalogue/statistics.py says why they live in that app).
+    path("statistics/", include("catalogue.statistics_urls")),
+    path("coaching/", include("coaching.urls")),
     # The public catalogue's pages, for search engines (catalogue/sitemaps.py).
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("allauth.urls")),
@@ -42,6 +46,7 @@ urlpatterns = [
     path("api/catalogue/<str:pk>/", catalogue_api.catalogue_entry, name="api_catalogue_entry"),
     path("api/enquiries/", catalogue_api.enquiry_list, name="api_enquiries"),
     path("api/enquiries/<str:pk>/", catalogue_api.enquiry_detail, name="api_enquiry"),
+    path("api/statistics/", statistics_api.statistics, name="api_statistics"),
     path("api/schema/", api.schema_view, name="api_schema"),
     path("admin/", admin.site.urls),
     # For the load balancer and monitoring: open, not rate limited (curation/health.py).

@@ -25,7 +25,6 @@ from curation.models import (
     Profile,
     Reminder,
     RevisionRequest,
-    StateTarget,
     TransitionLog,
 )
 from curation.transitions import SPECS
@@ -266,10 +265,10 @@ class RevisionRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "language", "phone"]
-    list_filter = ["language", "regions"]
+    list_display = ["user", "office", "language", "phone"]
+    list_filter = ["language", "office"]
     search_fields = ["user__username", "user__email"]
-    filter_horizontal = ["regions"]
+    list_select_related = ["user", "office"]
 
 
 class ProfileFormSet(BaseInlineFormSet):
@@ -291,7 +290,6 @@ class ProfileInline(admin.StackedInline):
     model = Profile
     formset = ProfileFormSet
     can_delete = False
-    filter_horizontal = ["regions"]
 
 
 class VouchedEmailMixin:
@@ -335,7 +333,7 @@ class SiapEksporUserAdmin(UserAdmin):
     form = StaffChangeForm
     add_form = StaffCreationForm
     # A staff member is made in one form: sign-in, e-mail, roles (groups) and, below, the
-    # profile's regions.
+    # profile's office (which says the regions they work for).
     add_fieldsets = (
         (
             None,
@@ -353,14 +351,9 @@ class SiapEksporUserAdmin(UserAdmin):
         ),
     )
     inlines = [ProfileInline]
-    list_filter = [*UserAdmin.list_filter, "profile__regions"]
+    list_filter = [*UserAdmin.list_filter, "profile__office"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "email" in form.changed_data:
             email_vouched_for(obj)
-
-
-@admin.register(StateTarget)
-class StateTargetAdmin(admin.ModelAdmin):
-    list_display = ["state", "days"]

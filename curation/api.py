@@ -12,6 +12,7 @@ tests/api/test_api_schema.py checks real answers against it.
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -39,19 +40,49 @@ from kernel.errors import WorkflowError
 from kernel.states import State
 
 
+class CoachingReferralSerializer(serializers.Serializer):
+    """A referral of the business to a coaching programme (`coaching.models.Referral`, a
+    higher layer: read through the application's `referrals`, never imported)."""
+
+    programme = serializers.CharField(source="programme.name")
+    organiser = serializers.CharField(source="programme.organiser")
+    starts_on = serializers.DateField(source="programme.starts_on")
+    ends_on = serializers.DateField(source="programme.ends_on")
+    place = serializers.CharField(source="programme.place")
+    criteria = serializers.ListField(
+        child=serializers.CharField(), help_text="Keys of the rubric criteria to improve."
+    )
+    note = serializers.CharField()
+    referred_at = serializers.DateTimeField(source="created_at")
+    attended_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the business said it attended (null: not yet)."
+    )
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     product = serializers.CharField(source="product.name")
     business = serializers.CharField(source="product.business.name")
     region = serializers.CharField(source="product.business.region.code")
     state_label = serializers.CharField(source="get_state_display")
+    office = serializers.CharField(
+        source="office.name",
+        allow_null=True,
+        default=None,
+        help_text="The curation office it went to when submitted (null for a draft).",
+    )
     target_markets = serializers.SlugRelatedField(many=True, slug_field="key", read_only=True)
     available_transitions = serializers.SerializerMethodField()
+    coaching_referrals = CoachingReferralSerializer(
+        source="referrals", many=True, read_only=True, help_text="The newest first."
+    )
 
     class Meta:
         model = Application
         fields = [
-            "id", "product", "business", "region", "state", "state_label", "state_changed_at",
+            "id", "product", "business", "region", "office", "state", "state_label",
+            "state_changed_at",
             "target_markets", "final_score", "grade", "available_transitions",
+            "coaching_referrals",
         ]  # fmt: skip
 
     def get_available_transitions(self, application) -> list[str]:
@@ -62,7 +93,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class ApplicationListSerializer(ApplicationSerializer):
     class Meta(ApplicationSerializer.Meta):
-        fields = [f for f in ApplicationSerializer.Meta.fields if f != "available_transitions"]
+        # What each row would read once more per application stays on its own page.
+        fields = [
+            f
+            for f in ApplicationSerializer.Meta.fields
+            if f not in ("available_transitions", "coaching_referrals")
+        ]
 
 
 class ApplicationFilterSerializer(serializers.Serializer):
@@ -178,7 +214,11 @@ class ApplicationList(generics.ListAPIView):
     def get_queryset(self):
         filters = ApplicationFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        queryset = applications_visible_to(self.request.user).prefetch_related("target_markets")
+        queryset = (
+            applications_visible_to(self.request.user)
+            .select_related("office")
+            .prefetch_related("target_markets")
+        )
         if state := filters.validated_data.get("state"):
             queryset = queryset.filter(state=state)
         return queryset.order_by("-state_changed_at", "-pk")
@@ -189,12 +229,16 @@ class ApplicationList(generics.ListAPIView):
     responses={200: ApplicationSerializer, 403: NOT_SIGNED_IN, 404: NOT_FOUND},
 )
 class ApplicationDetail(generics.RetrieveAPIView):
-    """One application, with the transitions the caller may take now."""
+    """One application, with the transitions the caller may take now and its business's
+    coaching referrals."""
 
     serializer_class = ApplicationSerializer
 
     def get_object(self):
-        return get_application_for_user(self.request.user, self.kwargs["pk"])
+        application = get_application_for_user(self.request.user, self.kwargs["pk"])
+        # Its referrals with their programmes, in two queries however many there are.
+        prefetch_related_objects([application], "referrals__programme")
+        return application
 
 
 @extend_schema(exclude=True)

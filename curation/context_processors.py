@@ -41,6 +41,13 @@ def navigation(request):
         items.append((reverse("curation:applications"), _("Applications"), None))
     if Role.COORDINATOR in roles:
         items.append((reverse("curation:overview"), _("Overview"), None))
+    if roles & {Role.OFFICE_ADMIN, Role.COORDINATOR}:
+        # The office's staff and settings (`curation.views.office`).
+        items.append((reverse("curation:office_staff"), _("Office"), None))
+    if Role.CURATOR in roles:
+        items.append((reverse("curation:conflicts"), _("Conflicts of interest"), None))
+    if Role.COORDINATOR in roles or Role.OFFICE_ADMIN in roles:
+        items.append((reverse("products:registry"), _("Registry"), None))
     for make in MENU_ITEMS:
         items.extend(make(request, roles))
     items.append(

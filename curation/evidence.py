@@ -76,11 +76,15 @@ class Evidence:
         return any(file.new for file in (*self.photos, *self.documents))
 
 
-def evidence_for(application: Application, *, new_since: datetime | None = None) -> Evidence:
+def evidence_for(
+    application: Application, *, new_since: datetime | None = None, revised: bool = True
+) -> Evidence:
     """The panel's evidence. A file uploaded after `new_since` is marked new (the packaging
     review passes when its last review closed); by default, after the last revision
-    request, so the curators of a new round find what the business added."""
-    requests = list(application.revision_requests.select_related("requested_by"))
+    request, so the curators of a new round find what the business added. `revised`:
+    False when the page's history shows that no revision was ever requested (most
+    applications), which spares the revision requests' query."""
+    requests = list(application.revision_requests.select_related("requested_by")) if revised else []
     requests.sort(key=lambda r: (r.requested_at, r.pk))
     if new_since is None and requests:
         new_since = requests[-1].requested_at

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from curation.models import Notification, Profile
 from kernel import request_cache
 from kernel.roles import STAFF_ROLES, Role, remember_roles
+from offices.models import ServedRegion
 from products.models import Membership
 from products.permissions import remember_memberships_and_regions
 
@@ -109,7 +110,8 @@ def _parts(user: _User) -> QuerySet[Any]:
         _part(MEMBERSHIP, Membership.objects.filter(user=user), "business_id", "role"),
         _part(
             REGION,
-            Profile.regions.through.objects.filter(profile__user=user),
+            # The regions the user's office serves (`staff_region_ids`).
+            ServedRegion.objects.filter(office__staff__user=user),
             "region_id",
             _NO_TEXT,
         ),

@@ -53,7 +53,11 @@ class ApplicationQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related(
-            "product__business__region", "product__category", "rubric", "packaging_checklist"
+            "product__business__region",
+            "product__category",
+            "rubric",
+            "packaging_checklist",
+            "office",
         )
 
     def locked(self, pk) -> "Application":
@@ -85,6 +89,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
         editable=False,
         db_index=False,  # the first column of application_region_queue
         verbose_name=_("region"),
+    )
+    # The office the application went to: the one serving its region when it was submitted
+    # (`services.application_submit`; empty for a draft). Its staff work on it, through
+    # the region's lists, and its certificate is issued in this office's name and number
+    # series. It follows the region while the application is open (`curation.signals`).
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        editable=False,
+        verbose_name=_("office"),
     )
     state = FSMField(
         _("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True
@@ -460,7 +477,7 @@ class TransitionLog(AppendOnlyModel):
 
 class Profile(models.Model):
     """What the workflow needs to know of a user: language, a phone number, and for
-    staff, regions. (The person's full name is the user's `first_name`: Indonesian names
+    staff, their office (whose served regions they work for). (The person's full name is the user's `first_name`: Indonesian names
     do not split into a first and a last name, and every page names people through
     `get_full_name()`.)"""
 
@@ -472,12 +489,15 @@ class Profile(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    regions = models.ManyToManyField(
-        "products.Region",
+    # The office a member of staff works for; empty for MSMEs, exporters and buyers. Their
+    # roles act on the applications of the regions it serves (`staff_region_ids`).
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
         related_name="staff",
-        verbose_name=_("regions"),
-        help_text=_("Staff roles act on applications from these regions."),
+        verbose_name=_("office"),
     )
 
     class Meta:
@@ -533,22 +553,6 @@ class Notification(models.Model):
         return f"{self.event} → {self.recipient}"
 
 
-class StateTarget(models.Model):
-    """How many days an application should stay in a state at most; the coordinator's
-    overview flags those past it. Set by the office in the admin."""
-
-    state = models.CharField(_("state"), max_length=30, choices=State.choices, unique=True)
-    days = models.PositiveSmallIntegerField(_("target days"))
-
-    class Meta:
-        ordering = ["state"]
-        verbose_name = _("target days in a state")
-        verbose_name_plural = _("target days per state")
-
-    def __str__(self):
-        return f"{self.get_state_display()}: {self.days}"
-
-
 class Reminder(models.Model):
     """One reminder told to one person: what it was about, at which threshold. Written by
     `curation.reminders` in the transaction that writes its notice, before the notice: its
@@ -560,11 +564,16 @@ class Reminder(models.Model):
         CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
         STAGE_OVERDUE = "stage_overdue", _("Application overdue in its state")
         SCORESHEET_OVERDUE = "scoresheet_overdue", _("Scoresheet overdue")
+        # Told to the superusers, once per region until an office serves it (`curation.unserved`).
+        REGION_UNSERVED = "region_unserved", _("Region without an office")
+        # Told to the region's office, once per document (`certificates.reminders`).
+        PERMIT_EXPIRED = "permit_expired", _("Permit of a certificate expired")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # What it is about, by kind: the document, the certificate, the audit row that took the
-    # application into the state it overstays (one stay in it), the scoring round. A plain
-    # id: they live in three apps, one of them above this one.
+    # application into the state it overstays (one stay in it), the scoring round, the
+    # region no office serves. A plain id: they live in several apps, one of them above
+    # this one.
     subject_id = models.PositiveBigIntegerField(_("about"))
     threshold = models.PositiveSmallIntegerField(
         _("threshold"), help_text=_("Days before the expiry date; 0 for a target passed.")

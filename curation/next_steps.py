@@ -24,18 +24,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from assessments.models import Scoresheet
 from assessments.permissions import can_review_packaging
 from curation import permissions as perms
-from kernel.roles import Role
 from kernel.states import State
+from offices.routing import served_region_ids
 from products.permissions import (
     is_business_member,
     is_region_certifying_officer,
@@ -70,6 +70,15 @@ class NextStep:
     badge: tuple[str, str] | None = None
 
 
+# What a certified application's badge says instead of "Certified", by its certificate's
+# verdict today (`certificates.models.Verdict`).
+BADGES = {
+    "revoked": (_lazy("Certificate revoked"), "state-revoked"),
+    "expired": (_lazy("Certificate expired"), "state-expired"),
+    "superseded": (_lazy("Certificate replaced"), "state-superseded"),
+}
+
+
 @dataclass(frozen=True)
 class Known:
     """What the caller has already read, so that `next_step` does not read it again."""
@@ -84,28 +93,27 @@ class Known:
 
 
 def served_regions(region_ids: Iterable[int]) -> set[int]:
-    """Of these regions, those some office serves: where an active coordinator works
-    (`Profile.regions`). Without one nobody assigns curators, and a submitted
-    application would wait for ever; one query for any number of regions."""
-    return set(
-        get_user_model()
-        .objects.filter(
-            groups__name=Role.COORDINATOR.value,
-            is_active=True,
-            profile__regions__in=set(region_ids),
-        )
-        .values_list("profile__regions", flat=True)
-        .distinct()
-    )
+    """Of these regions, those an office serves (`offices.routing`). Without one nobody
+    assigns curators, and a submitted application would wait for ever (submitting is
+    refused: `checks.submit_problems`); one query for any number of regions."""
+    return served_region_ids(region_ids)
 
 
 def coaching_for(application: Application) -> Action | None:
-    """Where a rejected business is referred for coaching (*pendampingan*), or None.
+    """Where a rejected business is referred for coaching (*pendampingan*), or None: the
+    coaching part of the application page, when the office referred it to a programme
+    it has not yet said it attended.
 
-    No coaching programme exists in the application yet. The hook is here so that the
-    rejected MSME's next step offers it the day one does: return its page for an
-    application that was referred (the rubric's grade C says "needs coaching")."""
-    return None
+    The referrals are the coaching app's rows (a higher layer: read through the relation,
+    never imported): those a list prefetched with its applications (the dashboard), else
+    one query."""
+    if "referrals" in getattr(application, "_prefetched_objects_cache", {}):
+        waiting = any(r.attended_at is None for r in application.referrals.all())
+    else:
+        waiting = application.referrals.filter(attended_at__isnull=True).exists()
+    if not waiting:
+        return None
+    return Action(_("See the coaching programme"), _application_url(application, "coaching"))
 
 
 def next_step(application: Application, viewer: _AnyUser, known: Known | None = None) -> NextStep:
@@ -266,6 +274,24 @@ def _certificate(application: Application) -> Any:
         return application.certificate
     except ObjectDoesNotExist:
         return None
+
+
+def certificate_badge(application: Application) -> tuple[str, str] | None:
+    """The badge of a certified application whose certificate no longer stands (revoked,
+    expired, superseded): (label, css class); None otherwise, when "Certified" is true.
+    Reads the certificate the page loaded with its rows (`curation.selectors.
+    with_certificates`: one query for a page, not one per row), and never reads it
+    itself: a page about one application that shows its state in passing (a workspace's
+    header) keeps within its query budget and says "Certified"."""
+    if application.state != State.CERTIFIED or not _certificate_loaded(application):
+        return None
+    certificate = _certificate(application)
+    verdict = certificate.verdict() if certificate is not None else "valid"
+    return BADGES.get(verdict)
+
+
+def _certificate_loaded(application: Application) -> bool:
+    return type(application).certificate.related.is_cached(application)  # type: ignore[attr-defined]
 
 
 def _date(value: date | datetime) -> str:

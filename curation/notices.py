@@ -35,6 +35,18 @@ OTHER_NOTICES = {
         body=_("The coordinator removed you from the curators of %(product)s of %(business)s."),
         link=links.dashboard,
     ),
+    # A curator declared a conflict of interest with a business whose application they
+    # curate (`curation.conflicts`): the coordinators choose another curator.
+    "conflict_declared": Notice(
+        subject=_("Conflict of interest: %(product)s needs another curator"),
+        body=_(
+            "%(curator)s, a curator of %(product)s of %(business)s, declared a conflict of "
+            "interest with the business and can no longer score it. Choose another curator "
+            "on the application's page. Their reason:"
+        ),
+        recipients=recipients.region_coordinators,
+        link=links.application_page,
+    ),
     # Certificates (certificates.revocation, certificates.sharing).
     "certificate_revoked": Notice(
         subject=_("Certificate revoked: %(product)s"),
@@ -71,6 +83,20 @@ OTHER_NOTICES = {
         ),
         recipients=recipients.nobody,
     ),
+    # A business referred to a coaching programme (`coaching.services`), told to its
+    # members; the referrer's note is the notice's comment.
+    "coaching_referral": Notice(
+        to_business=Message(
+            subject=_("Coaching for %(product)s: %(programme)s"),
+            body=_(
+                "After the curation of %(product)s, the office refers %(business)s to the "
+                "coaching programme “%(programme)s” by %(organiser)s, %(dates)s, at "
+                "%(place)s, to improve: %(criteria)s. The office's note is below. Once you "
+                "have attended, say so on the application's page; your next application "
+                "will show what changed on these points."
+            ),
+        ),
+    ),
     # Reminders (`curation.reminders`): each names its recipients and carries its own
     # details (`Notification.params`); "days" also chooses the plural.
     "document_expiring": Notice(
@@ -97,12 +123,34 @@ OTHER_NOTICES = {
         ),
         recipients=recipients.nobody,
     ),
+    "permit_expired": Notice(
+        subject=_("Permit expired: %(product)s"),
+        body=_(
+            "The %(document)s of %(product)s of %(business)s, on which certificate %(number)s "
+            "rests, expired on %(date)s. The certificate stays valid, but its public "
+            "verification page says that the permit expired until the business uploads a "
+            "renewed one."
+        ),
+        recipients=recipients.nobody,
+    ),
     "stage_overdue": Notice(
         subject=_("Overdue: %(product)s (%(state)s)"),
         body=_(
             "The application for %(product)s of %(business)s has been in the state "
             "“%(state)s” since %(since)s; its target was to move on by %(due)s. Please see "
             "to its next step."
+        ),
+        recipients=recipients.nobody,
+    ),
+    # To the superusers (`curation.unserved`), once per region until an office serves it.
+    "region_unserved": Notice(
+        subject=_("No office serves %(region)s"),
+        body=_(
+            "%(business)s is registered in %(region)s (%(province)s), a region no curation "
+            "office serves: its applications cannot be submitted until one does. Make an "
+            "office serve %(region)s in the administration (Offices: its served regions), "
+            "or create one there. You are told once for this region until an office "
+            "serves it."
         ),
         recipients=recipients.nobody,
     ),

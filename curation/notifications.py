@@ -58,7 +58,7 @@ def notify(application, event: str, *, source: str, actor, comment: str = "", ex
 def _next_target(application) -> dict:
     """The day the office aims to take the application's next step by, in each language
     (`due`), when its new state has a target."""
-    target = deadlines.state_targets().get(application.state)
+    target = deadlines.target_for(application.region_id, application.state)
     if target is None:
         return {}
     since = timezone.localdate(application.state_changed_at)

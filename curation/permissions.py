@@ -18,11 +18,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import rules
+from django.db.models import Exists, OuterRef
 
 from assessments.permissions import can_review_packaging
 from kernel import request_cache
 from kernel.roles import Role, has_role
 from kernel.states import State
+from products.models import ConflictOfInterest
 from products.permissions import (
     is_business_member,
     is_region_certifying_officer,
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from curation.models import Application, CuratorAssignment
 
 
-request_cache.forget_when_deleted("curation.CuratorAssignment")
+request_cache.forget_when_deleted("curation.CuratorAssignment", "products.ConflictOfInterest")
 
 
 def curator_assignments(application: Application) -> list[CuratorAssignment]:
@@ -46,7 +48,16 @@ def curator_assignments(application: Application) -> list[CuratorAssignment]:
     once per request for this instance of the application (a locked copy reads its own)."""
 
     def load() -> list[CuratorAssignment]:
-        return list(application.assignments.select_related("curator").order_by("-is_lead", "pk"))
+        # Each with whether its curator has since declared a conflict of interest with the
+        # business (`has_declared_conflict`), in the same query.
+        declared = ConflictOfInterest.objects.filter(
+            curator=OuterRef("curator"), business=OuterRef("application__product__business")
+        )
+        return list(
+            application.assignments.select_related("curator")
+            .annotate(conflicted=Exists(declared))
+            .order_by("-is_lead", "pk")
+        )
 
     return request_cache.memoized_for(application, "curator_assignments", load)
 
@@ -73,9 +84,26 @@ def _in_state(*states: State) -> rules.Predicate:
     return predicate
 
 
+@rules.predicate
+def has_declared_conflict(user: _AnyUser, application: Application) -> bool:
+    """A conflict of interest declared with the application's business: a curator assigned
+    before declaring it stops acting on the application at once (the coordinator is told
+    to reassign: `curation.conflicts`)."""
+    if not user.is_authenticated:
+        return False
+    return any(
+        a.curator_id == user.pk and getattr(a, "conflicted", False)
+        for a in curator_assignments(application)
+    )
+
+
 is_msme_member = has_role(Role.MSME) & is_business_member
-is_acting_curator = has_role(Role.CURATOR) & is_assigned_curator & ~is_business_member
-is_acting_lead_curator = has_role(Role.CURATOR) & is_lead_curator & ~is_business_member
+is_acting_curator = (
+    has_role(Role.CURATOR) & is_assigned_curator & ~is_business_member & ~has_declared_conflict
+)
+is_acting_lead_curator = (
+    has_role(Role.CURATOR) & is_lead_curator & ~is_business_member & ~has_declared_conflict
+)
 
 can_submit = is_msme_member
 can_withdraw = is_msme_member

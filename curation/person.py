@@ -39,9 +39,12 @@ class PersonDetailsForm(forms.Form):
         required=False,  # left out: the language of the page it was sent from
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, phone_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = self._page_language()
+        # The office calls a business and its own staff; an exporter or buyer may leave
+        # it out (`curation.signup` decides at sign-up, by the kind of account).
+        self.fields["phone"].required = phone_required
 
     @staticmethod
     def _page_language() -> str:
@@ -57,7 +60,8 @@ class PersonDetailsForm(forms.Form):
         return name
 
     def clean_phone(self):
-        return normalize_phone(self.cleaned_data["phone"])
+        phone = self.cleaned_data["phone"]
+        return normalize_phone(phone) if phone.strip() else ""
 
 
 def initial_details(user) -> dict:

@@ -85,13 +85,14 @@ def business_progress(business: Business) -> list[ProductProgress]:
     applications = list(
         Application.objects.filter(product__business=business)
         .exclude(state=State.DRAFT)
-        .select_related("rubric")
+        # The certificate too: a certified row's badge says if it was revoked or expired.
+        .select_related("rubric", "certificate")
         .order_by("created_at", "pk")
     )
     by_product: dict[int, list[Application]] = defaultdict(list)
     for application in applications:
         by_product[application.product_id].append(application)
-    results = _decided_results(applications, {p.pk: p for p in products})
+    results = decided_results(applications, {p.pk: p for p in products})
     return [_product_progress(p, by_product[p.pk], results) for p in products]
 
 
@@ -125,10 +126,12 @@ def _product_progress(
     )
 
 
-def _decided_results(
+def decided_results(
     applications: list[Application], products: dict[int, Product]
 ) -> dict[int, Aggregate]:
-    """{application id: the aggregate of its last closed round}, in two queries."""
+    """{application id: the aggregate of its last closed round}, in two queries (also
+    the coaching outcomes', `coaching.selectors`). Each application needs its `rubric`,
+    and `products` its category."""
     if not applications:
         return {}
     ids = [a.pk for a in applications]

@@ -21,7 +21,10 @@ def _region_staff(application, role: Role):
     return (
         get_user_model()
         .objects.filter(
-            groups__name=role.value, profile__regions=business.region_id, is_active=True
+            groups__name=role.value,
+            # The staff of the office that serves the business's region.
+            profile__office__served__region=business.region_id,
+            is_active=True,
         )
         .exclude(memberships__business=business)
         .distinct()

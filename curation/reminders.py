@@ -122,22 +122,21 @@ def documents_expiring(today: date) -> Iterator[Due]:
         )
 
 
-def stages_overdue(today: date, targets: dict[str, deadlines.Target]) -> Iterator[Due]:
-    """Applications in a state past its target, to whoever takes the next step and to the
-    coordinators; once per stay in the state (a second stay, after a revision, is told
-    again when it overstays)."""
+def stages_overdue(today: date, targets: deadlines.Targets) -> Iterator[Due]:
+    """Applications in a state past its target (their office's), to whoever takes the next
+    step and to the coordinators; once per stay in the state (a second stay, after a
+    revision, is told again when it overstays)."""
     # The audit row that took the application into its state: it names one stay.
     entered = TransitionLog.objects.filter(
         application=OuterRef("pk"), target=OuterRef("state")
     ).order_by("-at", "-pk")
-    for state, target in targets.items():
-        if state not in recipients.NEXT_STEP:
-            continue  # a draft or a final state: nobody is waited for
-        # Exactly the overdue stays: `overdue_if_entered_before` is the target's cut-off.
+    for state in recipients.NEXT_STEP:
+        # Every office's overdue stays (the loosest cut-off), then each against its own.
+        cutoff = targets.loosest_cutoff(state, today)
+        if cutoff is None:
+            continue
         applications = (
-            Application.objects.filter(
-                state=state, state_changed_at__lt=target.overdue_if_entered_before(today)
-            )
+            Application.objects.filter(state=state, state_changed_at__lt=cutoff)
             .annotate(entered_by=Subquery(entered.values("pk")[:1]))
             .select_related("product__business")
             .order_by("state_changed_at", "pk")
@@ -145,7 +144,10 @@ def stages_overdue(today: date, targets: dict[str, deadlines.Target]) -> Iterato
         for application in applications:
             if application.entered_by is None:
                 continue  # never: every state but a draft is entered by an audited transition
+            target = targets.get(application.region_id, state)
             since = timezone.localdate(application.state_changed_at)
+            if target is None or not target.is_overdue(since, today):
+                continue
             yield Due(
                 kind=Reminder.Kind.STAGE_OVERDUE,
                 subject_id=application.entered_by,
@@ -161,15 +163,18 @@ def stages_overdue(today: date, targets: dict[str, deadlines.Target]) -> Iterato
             )
 
 
-def scoresheets_overdue(today: date, target: deadlines.Target) -> Iterator[Due]:
+def scoresheets_overdue(today: date, targets: deadlines.Targets) -> Iterator[Due]:
     """Curators who have not submitted their scoresheet of the open round past the scoring
-    target, counted from the round's opening or, for a curator added later, from their
-    assignment."""
+    target (their office's), counted from the round's opening or, for a curator added
+    later, from their assignment."""
+    cutoff = targets.loosest_cutoff(State.IN_CURATION, today)
+    if cutoff is None:
+        return
     rounds = list(
         ScoringRound.objects.filter(
             closed_at__isnull=True,
             application__state=State.IN_CURATION,
-            opened_at__lt=target.overdue_if_entered_before(today),
+            opened_at__lt=cutoff,
         )
         .select_related("application__product__business")
         .order_by("opened_at", "pk")
@@ -186,6 +191,9 @@ def scoresheets_overdue(today: date, target: deadlines.Target) -> Iterator[Due]:
         )
     )
     for scoring_round in rounds:
+        target = targets.get(scoring_round.application.region_id, State.IN_CURATION)
+        if target is None:
+            continue
         for assignment in assignments[scoring_round.application_id]:
             since = timezone.localdate(max(scoring_round.opened_at, assignment.assigned_at))
             if (scoring_round.pk, assignment.curator_id) in submitted:
@@ -208,11 +216,11 @@ def scoresheets_overdue(today: date, target: deadlines.Target) -> Iterator[Due]:
 
 def due_on(today: date) -> list[Due]:
     """Every reminder of the workflow due on `today` (certificates add theirs)."""
-    targets = deadlines.state_targets()
+    targets = deadlines.all_targets()
     return [
         *documents_expiring(today),
         *stages_overdue(today, targets),
-        *scoresheets_overdue(today, targets[State.IN_CURATION]),
+        *scoresheets_overdue(today, targets),
     ]
 
 

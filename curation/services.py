@@ -23,7 +23,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from assessments.models import PackagingChecklist, PackagingReview, Rubric, ScoringRound
+from assessments.in_use import versions_for_region
+from assessments.models import PackagingReview, ScoringRound
 from assessments.rules import curation_result
 from curation.assignments import curator_problems, record_assignment_changes
 from curation.models import (
@@ -37,8 +38,10 @@ from curation.notifications import notify
 from curation.signals import application_certified
 from curation.snapshots import product_snapshot, snapshot_changes
 from curation.transitions import SPECS, service_for, stale_error
+from curation.unserved import tell_superusers_if_unserved
 from kernel.errors import WorkflowError
 from kernel.states import State
+from offices.routing import office_serving
 from products.models import Market, Product
 from products.permissions import is_business_member
 
@@ -180,8 +183,8 @@ def application_create(
             _("Only a member of %(business)s can apply for its products.")
             % {"business": product.business}
         )
-    rubric = Rubric.objects.filter(is_active=True).order_by("-version").first()
-    checklist = PackagingChecklist.objects.filter(is_active=True).order_by("-version").first()
+    # The versions the business's office chose, else the newest active ones.
+    rubric, checklist = versions_for_region(product.business.region_id)
     if rubric is None or checklist is None:
         raise WorkflowError(_("No active rubric or packaging checklist: load the reference data."))
     in_progress = WorkflowError(
@@ -212,6 +215,15 @@ def product_submit(*, product: Product, by: _User, comment: str = "") -> Applica
     application if it has one, else a new one (following its latest rejected or certified
     application). Refused, nothing is kept, not even the new draft. A second press (a
     double click, the page sent again) finds it submitted already and changes nothing."""
+    try:
+        return _product_submit(product=product, by=by, comment=comment)
+    except WorkflowError:
+        # Told after the rollback of the refused submission, so that the notice stays.
+        tell_superusers_if_unserved(product.business)
+        raise
+
+
+def _product_submit(*, product: Product, by: _User, comment: str = "") -> Application:
     with transaction.atomic():
         application = Application.objects.open().filter(product=product).first()
         if application is not None and application.state != State.DRAFT:
@@ -235,7 +247,22 @@ def product_submit(*, product: Product, by: _User, comment: str = "") -> Applica
 
 @service_for("submit")
 def application_submit(*, application: Application, by: _User, comment: str = "") -> Application:
-    return _run("submit", application=application, by=by, comment=comment)
+    try:
+        return _run(
+            "submit", application=application, by=by, comment=comment, effects=_to_its_office
+        )
+    except WorkflowError:
+        # Refused, perhaps for want of an office: the superusers hear of the region (once).
+        tell_superusers_if_unserved(application.product.business)
+        raise
+
+
+def _to_its_office(application: Application) -> None:
+    """A submitted application goes to the office serving its region (the submission's
+    condition says there is one, `checks.office_problems`): its staff work on it, and its
+    certificate is issued in that office's name and number series."""
+    application.office = office_serving(application.region_id)
+    application.save(update_fields=["office"])
 
 
 @service_for("assign_curators")

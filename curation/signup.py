@@ -36,6 +36,39 @@ class SignupForm(PersonDetailsForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The office calls a business about its applications; an exporter or buyer has
+        # none, so it may leave the phone out (`clean`: required of a business only).
+        phone = self.fields["phone"]
+        phone.required = False
+        phone.help_text = _(
+            "The office calls or messages you on it about your applications. A business "
+            "must give one; for an exporter or buyer it is optional."
+        )
+
+    @property
+    def signs_up_exporter(self) -> bool:
+        """Whether the form was sent for an exporter or buyer (its page then shows no
+        MSME step indicator)."""
+        return self.is_bound and self.data.get("account_kind") == "exporter"
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            SIGNUP_ROLES.get(cleaned.get("account_kind") or "msme") == Role.MSME
+            and not cleaned.get("phone")
+            and "phone" not in self.errors
+        ):
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("Enter a phone number: the office calls you about your applications."),
+                    code="required",
+                ),
+            )
+        return cleaned
+
     def signup(self, request, user):
         # allauth calls it after saving the user; the role is given in save_user.
         data = self.cleaned_data

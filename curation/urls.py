@@ -5,7 +5,16 @@ and the MSME's product pages that show or start applications (under /products/).
 
 from django.urls import path
 
-from curation.views import account, certification_review, evidence, packaging, progress, scoring
+from curation.views import (
+    account,
+    certification_review,
+    conflicts,
+    evidence,
+    office,
+    packaging,
+    progress,
+    scoring,
+)
 from curation.views import applications as views
 from curation.views import products as product_views
 
@@ -62,6 +71,31 @@ urlpatterns = [
     path("products/<int:pk>/apply/", product_views.product_apply, name="product_apply"),
     path("products/<int:pk>/review/", product_views.product_review, name="product_review"),
     path("products/documents/<int:pk>/", product_views.document_download, name="document"),
+    # The office administers itself: its staff, their invitations, its settings.
+    path("office/", office.staff, name="office_staff"),
+    path("office/invite/", office.invite, name="office_invite"),
+    path(
+        "office/invitations/<int:pk>/cancel/",
+        office.invitation_cancel,
+        name="office_invitation_cancel",
+    ),
+    path("office/staff/<int:pk>/", office.member, name="office_member"),
+    path(
+        "office/staff/<int:pk>/deactivate/",
+        office.member_deactivate,
+        name="office_member_deactivate",
+    ),
+    path(
+        "office/staff/<int:pk>/reactivate/",
+        office.member_reactivate,
+        name="office_member_reactivate",
+    ),
+    path("office/targets/", office.targets, name="office_targets"),
+    path("office/versions/", office.versions, name="office_versions"),
+    # The invitation link: open to anyone who has it.
+    path("office/join/<str:token>/", office.join, name="office_join"),
+    # A curator's own conflicts of interest.
+    path("conflicts/", conflicts.conflicts, name="conflicts"),
     # A business's curation results over time, for its members and its region's staff.
     path("businesses/<int:pk>/progress/", progress.business_progress, name="business_progress"),
 ]

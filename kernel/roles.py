@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class Role(models.TextChoices):
     MSME = "msme", _("MSME member")
+    OFFICE_ADMIN = "office_admin", _("Office administrator")
     COORDINATOR = "coordinator", _("Curation coordinator")
     CURATOR = "curator", _("Curator")
     PACKAGING_REVIEWER = "packaging_reviewer", _("Packaging reviewer")
@@ -26,6 +27,7 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = (
+    Role.OFFICE_ADMIN,
     Role.COORDINATOR,
     Role.CURATOR,
     Role.PACKAGING_REVIEWER,
@@ -35,8 +37,9 @@ STAFF_ROLES = (
 
 
 def user_roles(user: _AnyUser) -> set[str]:
-    """The user's role names, read once per request (`kernel.request_cache`)."""
-    if not user.is_authenticated:
+    """The user's role names, read once per request (`kernel.request_cache`). None for a
+    deactivated account: whatever it still holds, it may no longer act."""
+    if not user.is_authenticated or not user.is_active:
         return set()
     roles = request_cache.memoized(
         ("roles", user.pk), lambda: frozenset(user.groups.values_list("name", flat=True))

@@ -3,6 +3,7 @@ from django.db import models
 
 from products.models import (
     Business,
+    BusinessClaim,
     BusinessInvitation,
     Category,
     ConflictOfInterest,
@@ -13,6 +14,7 @@ from products.models import (
     Membership,
     Product,
     Region,
+    RegistryImport,
 )
 
 
@@ -76,8 +78,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin):
-    list_display = ["name", "nib", "region", "size", "created_at"]
-    list_filter = ["region", "size"]
+    list_display = ["name", "nib", "region", "size", "legal_form", "created_at"]
+    list_filter = ["region", "size", "legal_form", "turnover_band", "women_led"]
     search_fields = ["name", "nib", "npwp"]
     list_select_related = ["region"]
     inlines = [MembershipInline, LinkInline]
@@ -146,7 +148,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(BusinessInvitation)
 class BusinessInvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "business", "created_at", "expires_at", "accepted_at", "cancelled_at"]
+    list_display = [
+        "email", "business", "role", "created_at", "expires_at", "accepted_at", "cancelled_at",
+    ]  # fmt: skip
     list_filter = ["business__region"]
     search_fields = ["email", "business__name"]
     list_select_related = ["business"]
@@ -154,10 +158,53 @@ class BusinessInvitationAdmin(admin.ModelAdmin):
     readonly_fields = [
         "business",
         "email",
+        "role",
         "invited_by",
         "created_at",
         "accepted_at",
         "accepted_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(admin.ModelAdmin):
+    """What was uploaded and imported, to look at: imports are made on the registry pages
+    (`products.views_registry`), which check every row."""
+
+    list_display = ["file_name", "uploaded_by", "status", "created_at", "imported_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "uploaded_by__username", "uploaded_by__email"]
+    list_select_related = ["uploaded_by"]
+    readonly_fields = [
+        "uploaded_by", "file_name", "status", "rows", "unknown_headers", "created_at",
+        "imported_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BusinessClaim)
+class BusinessClaimAdmin(admin.ModelAdmin):
+    """Claims are decided by the office on the registry pages, which make the owner."""
+
+    list_display = ["business", "requested_by", "status", "created_at", "decided_at"]
+    list_filter = ["status", "business__region"]
+    search_fields = ["business__name", "business__nib", "requested_by__email"]
+    list_select_related = ["business", "requested_by"]
+    readonly_fields = [
+        "business",
+        "requested_by",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
     ]
 
     def has_add_permission(self, request):

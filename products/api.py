@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 
 from kernel.api_schema import NO_SUCH_PAGE, NOT_SIGNED_IN, ErrorDetailSerializer
-from products.models import Document, Link, Product
+from products.models import Business, Document, Link, Product
 from products.permissions import member_businesses
 
 
@@ -47,9 +47,21 @@ class LinkSerializer(serializers.ModelSerializer):
         fields = ["url", "kind", "label"]
 
 
+class BusinessRegistrySerializer(serializers.ModelSerializer):
+    """The business's registry data (`products.registry`): empty strings and nulls where
+    it is not known. `size` follows `turnover_band` when that is given (PP 7/2021)."""
+
+    class Meta:
+        model = Business
+        fields = [
+            "legal_form", "kbli", "founded_year", "workforce", "turnover_band", "size", "women_led",
+        ]  # fmt: skip
+
+
 class ProductSerializer(serializers.ModelSerializer):
     business = serializers.CharField(source="business.name")
     business_id = serializers.IntegerField(read_only=True)
+    business_registry = BusinessRegistrySerializer(source="business", read_only=True)
     category = serializers.CharField(source="category.key")
     target_markets = serializers.SlugRelatedField(many=True, slug_field="key", read_only=True)
     documents = serializers.SerializerMethodField()
@@ -58,7 +70,7 @@ class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [
-            "id", "name", "business", "business_id", "category", "hs_code", "description",
+            "id", "name", "business", "business_id", "business_registry", "category", "hs_code", "description",
             "materials", "monthly_capacity", "capacity_unit", "shelf_life_days", "fob_price",
             "fob_currency", "target_markets", "created_at", "updated_at", "documents", "links",
         ]  # fmt: skip

@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from kernel.decimals import TypedDecimalField
 from products.links import MAX_LINKS, validate_link_url
 from products.models import Business, Category, DocumentType, Market, Product
 from products.rules import required_document_types
@@ -78,6 +79,12 @@ class LinksField(forms.CharField):
         pass  # CharField's length validators do not apply to a list
 
 
+# The registry's fields of the business form (`products.registry`), in an optional fold.
+REGISTRY_FORM_FIELDS = (
+    "legal_form", "kbli", "founded_year", "workforce", "turnover_band", "women_led",
+)  # fmt: skip
+
+
 class BusinessForm(forms.ModelForm):
     class Meta:
         model = Business
@@ -85,6 +92,7 @@ class BusinessForm(forms.ModelForm):
             "name", "nib", "npwp", "address", "region", "size", "email", "phone",
             "export_contact_name", "export_contact_email", "export_contact_phone",
             "export_contact_whatsapp", "show_contact_email", "show_contact_phone",
+            *REGISTRY_FORM_FIELDS,
         ]  # fmt: skip
         labels = {
             "name": _("Business name"),
@@ -106,7 +114,15 @@ class BusinessForm(forms.ModelForm):
                 "old 15 digits as printed (99.999.999.9-999.999); dots and dashes are fine."
             ),
             "region": _("The regency or city where you produce: its office curates your products."),
-            "size": _("As on your NIB (micro, small or medium enterprise)."),
+            "size": _(
+                "As on your NIB (micro, small or medium enterprise). When you give the "
+                "annual sales below, the size follows from them."
+            ),
+            "turnover_band": _(
+                "Sales bands of PP 7/2021: up to Rp 2 billion is a micro enterprise, up to "
+                "15 billion small, up to 50 billion medium."
+            ),
+            "women_led": _("Whether a woman owns or leads the business."),
             "export_contact_name": _(
                 "Who answers buyers, for example the owner or a staff member who reads English."
             ),
@@ -119,6 +135,10 @@ class BusinessForm(forms.ModelForm):
             "npwp": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "export_contact_email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "export_contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "kbli": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "founded_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "workforce": forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
+            "women_led": forms.NullBooleanSelect,
         }
 
     links = LinksField(label=_("Web addresses of the business"))
@@ -149,6 +169,22 @@ class BusinessForm(forms.ModelForm):
     def clean_nib(self):
         return strip_punctuation(self.cleaned_data["nib"])
 
+    def clean_kbli(self):
+        return strip_punctuation(self.cleaned_data["kbli"])
+
+    @property
+    def registry_fields(self) -> list:
+        """The registry's fields, in the form's optional fold."""
+        return [self[name] for name in REGISTRY_FORM_FIELDS]
+
+    @property
+    def registry_open(self) -> bool:
+        """Whether the fold opens: one of its fields has a value or an error."""
+        return any(
+            field.errors or field.value() not in (None, "", "unknown")
+            for field in self.registry_fields
+        )
+
     def clean_npwp(self):
         return strip_punctuation(self.cleaned_data["npwp"])
 
@@ -173,22 +209,21 @@ class ProductForm(forms.ModelForm):
         label=_("Target markets"),
         help_text=_("Where you want to sell. The documents and labels checked depend on them."),
     )
-    monthly_capacity = forms.DecimalField(
+    # "2,40" or "2.40", shown back as the reader writes it (`kernel.decimals`).
+    monthly_capacity = TypedDecimalField(
         label=_("Monthly production capacity"),
         required=False,
         min_value=Decimal("0.01"),
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    fob_price = forms.DecimalField(
+    fob_price = TypedDecimalField(
         label=_("FOB price per unit"),
         required=False,
         min_value=Decimal("0.01"),
         max_digits=14,
         decimal_places=2,
         help_text=_("Price loaded on the ship at the Indonesian port (Free On Board)."),
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     links = LinksField(
         label=_("Web addresses of the product"),
@@ -489,3 +524,37 @@ class SlotForm(DocumentForm):
     def number_for(self, kind: DocumentType) -> str:
         """The number typed, or the one the business already holds for `kind`."""
         return self.slot.known_numbers.get(kind.key) or self.cleaned_data.get("number", "")
+
+
+class RegistryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Registry file (CSV or XLSX)"),
+        help_text=_("At most %(mb)s MB and %(rows)s businesses; the first row names the columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def __init__(self, *args, max_mb, max_rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_mb * 1_048_576
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "mb": max_mb,
+            "rows": max_rows,
+        }
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        if file.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is over %(mb)s MB: split it into parts."),
+                params={"mb": self.max_bytes // 1_048_576},
+            )
+        return file
+
+
+class OwnerInvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Owner's e-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )

@@ -22,7 +22,8 @@ from django.db.models import QuerySet
 
 from kernel import request_cache
 from kernel.roles import Role, has_role
-from products.models import Business, BusinessInvitation, Document, Membership, Product, Region
+from offices.models import ServedRegion
+from products.models import Business, BusinessInvitation, Document, Membership, Product
 
 if TYPE_CHECKING:
     # Stub-only aliases that mypy's Django plugin resolves to settings.AUTH_USER_MODEL.
@@ -73,13 +74,17 @@ def member_business_roles(user: _AnyUser) -> dict[int, str]:
 
 
 def staff_region_ids(user: _AnyUser) -> list[int]:
-    """The regions whose businesses `user` works for as staff (`Profile.regions`); read
-    once per request."""
+    """The regions whose businesses `user` works for as staff: those their office serves
+    (`Profile.office`, `offices.ServedRegion`); read once per request."""
     if not user.is_authenticated:
         return []
     return request_cache.memoized(
         ("regions", user.pk),
-        lambda: list(Region.objects.filter(staff__user=user).values_list("pk", flat=True)),
+        lambda: list(
+            ServedRegion.objects.filter(office__staff__user=user)
+            .order_by("region_id")
+            .values_list("region_id", flat=True)
+        ),
     )
 
 
@@ -105,7 +110,7 @@ def is_business_owner(user: _AnyUser, obj: Any) -> bool:
 
 @rules.predicate
 def works_in_business_region(user: _AnyUser, obj: Any) -> bool:
-    """Staff whose office covers the business's region (`Profile.regions`)."""
+    """Staff whose office serves the business's region (`staff_region_ids`)."""
     if not user.is_authenticated:
         return False
     return business_of(obj).region_id in staff_region_ids(user)
@@ -120,3 +125,17 @@ is_region_certifying_officer = (
     has_role(Role.CERTIFYING_OFFICER) & works_in_business_region & ~is_business_member
 )
 is_regional_admin = has_role(Role.REGIONAL_ADMIN) & works_in_business_region
+
+
+# The registry (`products.registry_services`): coordinators and office administrators
+# import their regions' registry and hand its businesses to their owners.
+holds_registry_role = has_role(Role.COORDINATOR) | has_role(Role.OFFICE_ADMIN)
+
+
+@rules.predicate
+def works_for_a_region(user: _AnyUser) -> bool:
+    return bool(staff_region_ids(user))
+
+
+may_import_registry = holds_registry_role & works_for_a_region
+is_region_registry_staff = holds_registry_role & works_in_business_region & ~is_business_member

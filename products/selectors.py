@@ -19,10 +19,12 @@ from django.utils import timezone
 from products.models import (
     EXPIRY_WARNING_DAYS,
     Business,
+    BusinessClaim,
     BusinessInvitation,
     Document,
     Membership,
     Product,
+    RegistryImport,
 )
 from products.permissions import member_businesses
 
@@ -121,3 +123,67 @@ def product_ids_matching(text: str) -> QuerySet[Product, Any]:
         .values("pk")
     )
     return by_name.union(of_businesses)
+
+
+# The registry (`products.registry_services`): what a coordinator or office administrator
+# sees of it. Outsiders get 404s; the views check the role first (403).
+
+
+def registry_imports_of(user: _AnyUser) -> QuerySet[RegistryImport]:
+    """The registry files `user` uploaded, newest first (only the uploader sees a file's
+    rows: they hold personal data of the registry)."""
+    if not user.is_authenticated:
+        return RegistryImport.objects.none()
+    return RegistryImport.objects.filter(uploaded_by=user).defer("rows")
+
+
+def get_registry_import_for_user(user: _AnyUser, pk: int | str) -> RegistryImport:
+    try:
+        return registry_imports_of(user).defer(None).get(pk=pk)
+    except (RegistryImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unclaimed_businesses_of_regions(region_ids: list[int]) -> QuerySet[Business]:
+    """The businesses of these regions that nobody has claimed (no members): those an
+    import brought in, waiting for their owners."""
+    return (
+        Business.objects.filter(region__in=region_ids, memberships__isnull=True)
+        .select_related("region")
+        .order_by("name", "pk")
+    )
+
+
+def pending_claims_of_regions(region_ids: list[int]) -> QuerySet[BusinessClaim]:
+    return (
+        BusinessClaim.objects.filter(
+            business__region__in=region_ids, status=BusinessClaim.Status.PENDING
+        )
+        .select_related("business__region", "requested_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_claim_for_staff(region_ids: list[int], pk: int | str) -> BusinessClaim:
+    try:
+        return BusinessClaim.objects.select_related("business__region", "requested_by").get(
+            pk=pk, business__region__in=region_ids
+        )
+    except (BusinessClaim.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_unclaimed_business_for_staff(region_ids: list[int], pk: int | str) -> Business:
+    try:
+        return unclaimed_businesses_of_regions(region_ids).get(pk=pk)
+    except (Business.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def claims_of(user: _AnyUser) -> QuerySet[BusinessClaim]:
+    """The user's own claims still waiting for the office."""
+    if not user.is_authenticated:
+        return BusinessClaim.objects.none()
+    return BusinessClaim.objects.filter(
+        requested_by=user, status=BusinessClaim.Status.PENDING
+    ).select_related("business__region")

@@ -86,7 +86,7 @@ def _invalid(error: ValidationError) -> WorkflowError:
     return WorkflowError(fields.pop(NON_FIELD_ERRORS, []), fields=fields)
 
 
-def _join_msme_group(user: _User) -> None:
+def join_msme_group(user: _User) -> None:
     user.groups.add(Group.objects.get_or_create(name=Role.MSME)[0])
 
 
@@ -96,7 +96,27 @@ BUSINESS_FIELDS = (
     "name", "nib", "npwp", "address", "region", "size", "email", "phone",
     "export_contact_name", "export_contact_email", "export_contact_phone",
     "export_contact_whatsapp", "show_contact_email", "show_contact_phone",
+    "legal_form", "kbli", "founded_year", "workforce", "turnover_band", "women_led",
 )  # fmt: skip
+
+
+class ClaimableBusiness(WorkflowError):
+    """A registration refused because the NIB is that of a business of the office's
+    registry nobody has claimed yet: the page offers to claim it
+    (`registry_services.business_claim_request`)."""
+
+    def __init__(self, business: Business):
+        self.business = business
+        super().__init__(
+            fields={
+                "nib": _(
+                    "%(business)s, NIB %(nib)s, is in the registry of the office of %(region)s "
+                    "and has no owner on Siap Ekspor yet. If it is yours, ask to claim it: "
+                    "once the office confirms, you are its owner."
+                )
+                % {"business": business.name, "nib": business.nib, "region": business.region}
+            }
+        )
 
 
 def _nib_taken_message(nib: str) -> str:
@@ -113,8 +133,10 @@ def _save_business(business: Business) -> None:
         business.full_clean(validate_unique=False)
     except ValidationError as e:
         raise _invalid(e) from None
-    taken = Business.objects.filter(nib=business.nib).exclude(pk=business.pk).exists()
-    if taken:
+    taken = Business.objects.filter(nib=business.nib).exclude(pk=business.pk).first()
+    if taken is not None and business.pk is None and not taken.memberships.exists():
+        raise ClaimableBusiness(taken)
+    if taken is not None:
         raise WorkflowError(fields={"nib": _nib_taken_message(business.nib)})
     try:
         with transaction.atomic():
@@ -132,7 +154,7 @@ def business_create(*, by: _User, links: Sequence[str] | None = None, **fields: 
     with transaction.atomic():
         _save_business(business)
         Membership.objects.create(business=business, user=by, role=Membership.Role.OWNER)
-        _join_msme_group(by)
+        join_msme_group(by)
         if links is not None:
             _set_links(business=business, product=None, urls=links)
     return business
@@ -234,6 +256,13 @@ def invitation_problem(
             "date": formats.date_format(timezone.localtime(invitation.expires_at)),
             "business": invitation.business,
         }
+    if (
+        invitation.role == Membership.Role.OWNER
+        and invitation.business.memberships.exclude(user=user).exists()
+    ):
+        return _("%(business)s has been claimed by its owner already.") % {
+            "business": invitation.business
+        }
     if user is not None:
         if not _has_verified_email(user, invitation.email):
             return _(
@@ -252,7 +281,8 @@ def _has_verified_email(user: _User, email: str) -> bool:
 
 
 def invitation_accept(*, token: str, user: _User) -> Membership:
-    """`user` joins the invitation's business as staff. The link works once: the row lock
+    """`user` joins the invitation's business as staff (as its owner when the office
+    invited them to claim a business of its registry). The link works once: the row lock
     makes a double click (or two people with a forwarded link) succeed once."""
     with transaction.atomic():
         invitation = (
@@ -261,17 +291,21 @@ def invitation_accept(*, token: str, user: _User) -> Membership:
             .filter(token=token)
             .first()
         )
+        if invitation is not None and invitation.role == Membership.Role.OWNER:
+            # An office's invitation to claim a business: the lock on the business keeps
+            # two invitations (or an invitation and a claim) from giving it two owners.
+            Business.objects.select_for_update().filter(pk=invitation.business_id).first()
         problem = invitation_problem(invitation, user=user)
         if problem:
             raise WorkflowError(problem)
         assert invitation is not None  # invitation_problem refuses a missing one
         membership = Membership.objects.create(
-            business=invitation.business, user=user, role=Membership.Role.STAFF
+            business=invitation.business, user=user, role=invitation.role
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
-        _join_msme_group(user)
+        join_msme_group(user)
     return membership
 
 

@@ -4,7 +4,7 @@ document download are curation's (curation/urls.py), at paths under /products/ t
 
 from django.urls import path
 
-from products import views
+from products import views, views_registry
 
 app_name = "products"
 
@@ -34,4 +34,25 @@ urlpatterns = [
         name="invitation_cancel",
     ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("business/claim/", views_registry.business_claim, name="business_claim"),
+    # The office's registry (products/views_registry.py).
+    path("registry/", views_registry.registry_home, name="registry"),
+    path("registry/<int:pk>/", views_registry.registry_import, name="registry_import"),
+    path(
+        "registry/<int:pk>/import/",
+        views_registry.registry_import_confirm,
+        name="registry_import_confirm",
+    ),
+    path("registry/<int:pk>/report.csv", views_registry.registry_report, name="registry_report"),
+    path("registry/businesses/", views_registry.registry_businesses, name="registry_businesses"),
+    path(
+        "registry/businesses/<int:pk>/invite/",
+        views_registry.registry_invite,
+        name="registry_invite",
+    ),
+    path(
+        "registry/claims/<int:pk>/",
+        views_registry.registry_claim_decide,
+        name="registry_claim_decide",
+    ),
 ]

@@ -8,6 +8,7 @@ gives the stored form. Formats and sources: shared/domain/DOMAIN-FACTS.md sectio
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import ean, luhn
 from stdnum.exceptions import InvalidChecksum
@@ -124,6 +125,37 @@ def validate_hs_code(value: str) -> None:
         r"\d{6,10}",
         _("An HS code has 6 to 10 digits, for example 2103.90.90 (sauces)."),
     )
+
+
+def validate_kbli(value: str) -> None:
+    """A KBLI 2020 code: the 5 digits of a business's sector (the first two its
+    division, 01 to 99)."""
+    cleaned = _check(
+        value,
+        r"\d{5}",
+        _("A KBLI code has 5 digits, for example 10792 (snack foods) or 14111 (garments)."),
+    )
+    if cleaned.startswith("00"):
+        raise ValidationError(
+            _("A KBLI code starts with its division, 01 to 99: %(value)s is not one."),
+            code="invalid",
+            params={"value": value},
+        )
+
+
+# The earliest year founded the registry accepts: older ones are typing errors.
+EARLIEST_FOUNDED_YEAR = 1900
+
+
+def validate_founded_year(value: int) -> None:
+    this_year = timezone.localdate().year
+    if not EARLIEST_FOUNDED_YEAR <= value <= this_year:
+        raise ValidationError(
+            _("Give the year founded between %(earliest)s and %(this_year)s."),
+            # Not "invalid": an IntegerField would show its own message for that code.
+            code="year_range",
+            params={"earliest": EARLIEST_FOUNDED_YEAR, "this_year": this_year},
+        )
 
 
 # Validators by document type key, for the numbers on uploaded documents. Only formats

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from kernel.errors import WorkflowError, show_workflow_error, workflow_error_to_form
 from kernel.pagination import paginate
+from offices.routing import coverage, is_served
 from products import rules, selectors, services
 from products.forms import (
     BusinessForm,
@@ -61,6 +62,19 @@ def _show_npwp_advice(request, business):
 # Businesses.
 
 
+def _show_unserved_warning(request, business):
+    # A region no office serves: it may register, but cannot submit (`offices/_coverage`).
+    if not is_served(business.region_id):
+        messages.warning(
+            request,
+            _(
+                "No curation office serves %(region)s yet: you can prepare your products, "
+                "but not submit them until one does. The business's page says what to do."
+            )
+            % {"region": business.region.name},
+        )
+
+
 @login_required
 def business_home(request):
     """The "My business" menu item: the one business, a choice among several, or the
@@ -76,9 +90,14 @@ def business_home(request):
 @login_required
 def business_create(request):
     form = BusinessForm(request.POST or None)
+    claimable = None
     if request.method == "POST" and form.is_valid():
         try:
             business = services.business_create(by=request.user, **form.cleaned_data)
+        except services.ClaimableBusiness as e:
+            # Offered a claim on the office's registry entry instead (views_registry).
+            claimable = e.business
+            workflow_error_to_form(form, e)
         except WorkflowError as e:
             workflow_error_to_form(form, e)
         else:
@@ -91,6 +110,7 @@ def business_create(request):
                 % {"business": business.name},
             )
             _show_npwp_advice(request, business)
+            _show_unserved_warning(request, business)
             return redirect("products:new")
     return render(
         request,
@@ -101,6 +121,9 @@ def business_create(request):
             "guide": guided_steps(BUSINESS),
             "invitations": selectors.pending_invitations_for(request.user),
             "has_business": selectors.businesses_of(request.user).exists(),
+            "coverage": coverage(),
+            "claimable": claimable,
+            "claims": selectors.claims_of(request.user),
         },
     )
 
@@ -123,6 +146,7 @@ def business_detail(request, pk):
             "page": documents,
             "missing": [t for t in required if t.pk not in present],
             "links": list(business.links.of_business_itself()),
+            "coverage": coverage(business.region),
         },
     )
 
@@ -142,8 +166,13 @@ def business_edit(request, pk):
         else:
             messages.success(request, _("The business profile is saved."))
             _show_npwp_advice(request, business)
+            _show_unserved_warning(request, business)
             return redirect(_safe_next(request, reverse("products:business", args=[business.pk])))
-    return render(request, "products/business_form.html", {"form": form, "business": business})
+    return render(
+        request,
+        "products/business_form.html",
+        {"form": form, "business": business, "coverage": coverage(business.region)},
+    )
 
 
 @login_required

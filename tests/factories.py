@@ -20,6 +20,7 @@ from curation import services
 from curation.stage_work import packaging_review_save, scoresheet_save
 from curation.two_factor import has_two_factor, requires_two_factor
 from kernel.roles import Role
+from offices.models import Office, ServedRegion
 from products.models import (
     Business,
     Category,
@@ -50,9 +51,17 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get_or_create(name=role)[0])
 
     @factory.post_generation
-    def regions(self, create, extracted, **kwargs):
+    def office(self, create, extracted, **kwargs):
         if extracted:
-            self.profile.regions.add(*extracted)
+            self.profile.office = extracted
+            self.profile.save(update_fields=["office"])
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        # Staff work for the office serving these regions (`office_for`).
+        if extracted:
+            self.profile.office = office_for(*extracted)
+            self.profile.save(update_fields=["office"])
 
     @factory.post_generation
     def two_factor(self, create, extracted, **kwargs):
@@ -62,6 +71,28 @@ class UserFactory(factory.django.DjangoModelFactory):
             extracted = requires_two_factor(self)
         if extracted:
             enrol_totp(self)
+
+
+def join_office(user, office):
+    """`user` now works for `office` (staff move between offices)."""
+    user.profile.office = office
+    user.profile.save(update_fields=["office"])
+    return user
+
+
+def office_for(*regions):
+    """The office serving the first of `regions`, made ("Rumah Kurasi <region>", with the
+    region's code) when none does; it also serves those of the others no office serves."""
+    first, *others = regions
+    office = Office.objects.serving(first.pk).first()
+    if office is None:
+        office = Office.objects.create(
+            name=f"Rumah Kurasi {first.name}", code=first.code, home_region=first
+        )
+        ServedRegion.objects.create(office=office, region=first)
+    for region in others:
+        ServedRegion.objects.get_or_create(region=region, defaults={"office": office})
+    return office
 
 
 def verified_email(user):

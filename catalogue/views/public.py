@@ -70,16 +70,14 @@ def _sharing(request, *, title, description, image="", kind="website", **query) 
 @require_safe
 @in_page_language
 def catalogue_list(request):
-    entries = selectors.catalogue_entries()
-    form = CatalogueFilterForm(request.GET, choices=selectors.filter_choices(entries))
+    listed = selectors.listed_products()
+    choices = selectors.filter_choices(listed)
+    form = CatalogueFilterForm(request.GET, choices=choices)
     filters = form.filters()
-    page = paginate(
-        request,
-        selectors.filter_entries(entries, filters),
-        PAGE_SIZE,
-        search=bool(filters.query),
-    )
-    page.object_list = _with_photos(page.object_list)
+    # Counted and paged in the list's copy; the page's entries read by their ids.
+    found = selectors.filter_listed(listed, filters, choices)
+    page = paginate(request, found.values_list("certificate_id", flat=True), PAGE_SIZE)
+    page.object_list = _with_photos(selectors.entries_with_ids(page.object_list))
     title = _("Catalogue of export-ready products")
     page_number = page.number if page.number > 1 else None
     return render(

@@ -1,12 +1,13 @@
 """Certificates themselves: what a certificate states and its status (`Certificate`), the
-per-region, per-year counter its number comes from (`CertificateCounter`), and its
+per-office, per-year counter its number comes from (`CertificateCounter`), and its
 append-only audit trail (`CertificateEvent`).
 
 A certificate is issued inside the `certify` transaction (`certificates.issuing`); its
 PDF is rendered and signed afterwards by a task, so a certificate exists before its
 file does (`is_ready`), and its export dossier after that (`is_dossier_ready`). What the
-certificate states (business, product, grade, markets, officer) is copied at issue: a
-later edit of the product never changes an issued certificate.
+certificate states (business, product, grade, markets, officer, the issuing office's name,
+letterhead and signatory) is copied at issue: a later edit of the product or the office
+never changes an issued certificate.
 """
 
 from django.conf import settings
@@ -37,11 +38,11 @@ class Verdict(models.TextChoices):
 
 
 class CertificateCounter(models.Model):
-    """The last serial issued per region and year: the row the certify transaction locks,
+    """The last serial issued per office and year: the row the certify transaction locks,
     so two certifications at once take consecutive numbers and a rollback returns its own."""
 
-    region = models.ForeignKey(
-        "products.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("office")
     )
     year = models.PositiveSmallIntegerField(_("year"))
     last_serial = models.PositiveIntegerField(_("last serial issued"), default=0)
@@ -50,11 +51,11 @@ class CertificateCounter(models.Model):
         verbose_name = _("certificate counter")
         verbose_name_plural = _("certificate counters")
         constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="certificatecounter_unique")
+            models.UniqueConstraint(fields=["office", "year"], name="certificatecounter_office")
         ]
 
     def __str__(self):
-        return f"{self.region_id}/{self.year}: {self.last_serial}"
+        return f"{self.office_id}/{self.year}: {self.last_serial}"
 
 
 class CertificateStatement:
@@ -80,6 +81,16 @@ class CertificateStatement:
     @property
     def verification_url(self) -> str:
         return f"{settings.SITE_URL}/verify/{self.verification_code}/"
+
+    @property
+    def issuer_name(self) -> str:
+        """Who issued it, as printed: its office, or its region for one issued before
+        offices existed."""
+        return self.office_name or self.region_name
+
+    @property
+    def region_name(self) -> str:
+        return self.region.name
 
     @property
     def grade_label(self) -> str:
@@ -112,7 +123,7 @@ class CertificateQuerySet(models.QuerySet):
         # The product twice: the certificate's own (what sharing and shipments check) and
         # the application's (what the application's checks read).
         return self.select_related(
-            "region", "officer", "superseded_by", "product", "application__product"
+            "region", "office", "officer", "superseded_by", "product", "application__product"
         )
 
 
@@ -131,11 +142,22 @@ class Certificate(CertificateStatement, models.Model):
         related_name="certificates",
         verbose_name=_("product"),
     )
+    # The business's region, as at issue.
     region = models.ForeignKey(
         "products.Region",
         on_delete=models.PROTECT,
         related_name="certificates",
-        verbose_name=_("issuing region"),
+        verbose_name=_("region"),
+    )
+    # The office that issued it, in whose number series it is (`numbering`); empty only
+    # for a certificate issued before offices existed whose region no office served.
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("issuing office"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial"))
@@ -167,6 +189,14 @@ class Certificate(CertificateStatement, models.Model):
         verbose_name=_("certifying officer"),
     )
     officer_name = models.CharField(_("certifying officer (as printed)"), max_length=200)
+    # The issuing office as printed on the PDF. Empty for the certificates issued before
+    # offices existed, which were issued in their region's name (`issuer_name`).
+    office_name = models.CharField(_("issuing office (as printed)"), max_length=200, blank=True)
+    office_letterhead = models.TextField(_("letterhead (as printed)"), blank=True)
+    signatory_name = models.CharField(_("signatory (as printed)"), max_length=200, blank=True)
+    signatory_title = models.CharField(
+        _("signatory's title (as printed)"), max_length=200, blank=True
+    )
 
     issued_at = models.DateTimeField(_("issued"))
     valid_until = models.DateField(_("valid until"), help_text=_("The last day it is valid."))
@@ -222,9 +252,9 @@ class Certificate(CertificateStatement, models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         constraints = [
-            models.UniqueConstraint(
-                fields=["region", "year", "serial"], name="certificate_unique_serial"
-            ),
+            # The number (unique) is what cannot repeat: it holds the office's code, year
+            # and serial. (A hub office made from several regions holds the certificates of
+            # each region's old series, so its own serials do repeat across them.)
             models.CheckConstraint(condition=models.Q(serial__gte=1), name="certificate_serial_1"),
             models.CheckConstraint(
                 condition=~models.Q(status="revoked")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from curation.demo.report import SeedError
-from curation.demo.specs import DemoBusiness, Person, Ref
+from curation.demo.specs import DemoBusiness, DemoOffice, Person, Ref
 
 APP_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -32,6 +32,12 @@ class DemoDataError(SeedError):
 class _Invalid(Exception):
     def __init__(self, where: str, problem: str):
         super().__init__(f"{where}: {problem}")
+
+
+@cache
+def read_offices() -> tuple[DemoOffice, ...]:
+    """The demo's curation offices, from data/offices.json."""
+    return _read("offices.json", "offices", tuple[DemoOffice, ...])
 
 
 @cache

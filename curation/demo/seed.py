@@ -14,12 +14,21 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from curation.demo.documents import ensure_document
-from curation.demo.loader import read_businesses, read_people
+from curation.demo.loader import read_businesses, read_offices, read_people
 from curation.demo.play import Cast, play
 from curation.demo.report import SeedError, SeedReport
-from curation.demo.specs import EMAIL_DOMAIN, DemoBusiness, DemoProduct, Doc, Person
+from curation.demo.specs import (
+    EMAIL_DOMAIN,
+    DemoBusiness,
+    DemoOffice,
+    DemoProduct,
+    Doc,
+    Person,
+)
+from curation.office_settings import stage_targets_seed
 from curation.reference import load_reference_data
 from curation.two_factor import has_two_factor, requires_two_factor
+from offices.models import Office, ServedRegion
 from products.links import link_kind
 from products.models import (
     Business,
@@ -52,8 +61,8 @@ def seed_demo() -> SeedReport:
             "seed_demo creates logins that share a published password, so it runs only "
             "with DEBUG on. Never run it against a production database."
         )
-    # Read (and check) both files before writing anything.
-    people_specs, business_specs = read_people(), read_businesses()
+    # Read (and check) the files before writing anything.
+    office_specs, people_specs, business_specs = read_offices(), read_people(), read_businesses()
     report = SeedReport()
     # The workflow notifies people as the applications move; the demo people are invented,
     # so their notices stay in the app and their e-mails go nowhere. One transaction: a
@@ -61,6 +70,12 @@ def seed_demo() -> SeedReport:
     dummy_mail = "django.core.mail.backends.dummy.EmailBackend"
     with override_settings(EMAIL_BACKEND=dummy_mail), transaction.atomic():
         load_reference_data()
+        for office_spec in office_specs:
+            _ensure_office(office_spec, report)
+        # Every office's stage targets: the default service standard, which the office's
+        # administrator changes on its targets page.
+        for office in Office.objects.order_by("pk"):
+            report.count("offices' stage targets", stage_targets_seed(office) > 0)
         people = {person.username: _ensure_person(person, report) for person in people_specs}
         cast = Cast.of(people_specs, people)
         products = [
@@ -88,6 +103,26 @@ def seed_demo() -> SeedReport:
     return report
 
 
+def _ensure_office(spec: DemoOffice, report: SeedReport) -> Office:
+    """The office and those of its regions no office serves yet (found again by code)."""
+    office, created = Office.objects.get_or_create(
+        code=spec.code,
+        defaults={
+            "name": spec.name,
+            "home_region": Region.objects.get(code=spec.home_region),
+            "letterhead": spec.letterhead,
+            "email": spec.email,
+            "signatory_name": spec.signatory_name,
+            "signatory_title": spec.signatory_title,
+        },
+    )
+    report.count("offices", created)
+    served = set(ServedRegion.objects.values_list("region__code", flat=True))
+    for region in Region.objects.filter(code__in=set(spec.regions) - served):
+        ServedRegion.objects.create(office=office, region=region)
+    return office
+
+
 def _ensure_person(person: Person, report: SeedReport):
     user, created = get_user_model().objects.get_or_create(
         username=person.username,
@@ -107,7 +142,9 @@ def _ensure_person(person: Person, report: SeedReport):
         user.profile.language = person.language
         user.profile.save(update_fields=["language"])
     user.groups.add(*(Group.objects.get(name=role.value) for role in person.roles))
-    user.profile.regions.add(*Region.objects.filter(code__in=person.regions))
+    if person.office and user.profile.office_id is None:
+        user.profile.office = Office.objects.get(code=person.office)
+        user.profile.save(update_fields=["office"])
     if apps.is_installed("allauth.account"):
         # Signing in asks for a verified address; the demo addresses count as verified.
         from allauth.account.models import EmailAddress

@@ -1,4 +1,5 @@
-"""The shapes of the demo data: what `data/people.json` and `data/businesses.json` hold.
+"""The shapes of the demo data: what `data/offices.json`, `data/people.json` and
+`data/businesses.json` hold.
 
 The loader builds these from the files field by field as declared here, so these classes
 are the files' schema: a field without a default is required, a list is a tuple, and a
@@ -31,11 +32,26 @@ class Ref:
 
 Username = Annotated[str, Ref("demo/data/people.json", "people", "username")]
 RegionCode = Annotated[str, Ref("reference_data/regions.json", "regions", "code")]
+OfficeCode = Annotated[str, Ref("demo/data/offices.json", "offices", "code")]
 CategoryKey = Annotated[str, Ref("reference_data/categories.json", "categories", "key")]
 MarketKey = Annotated[str, Ref("reference_data/markets.json", "markets", "key")]
 DocumentKind = Annotated[str, Ref("reference_data/documents.json", "documents", "key")]
 CriterionKey = Annotated[str, Ref("reference_data/rubric-default.json", "criteria", "key")]
 ChecklistItemKey = Annotated[str, Ref("reference_data/packaging-checklist.json", "items", "key")]
+
+
+@dataclass(frozen=True)
+class DemoOffice:
+    """A curation office and the regions it serves (its home region among them)."""
+
+    name: str
+    code: str
+    home_region: RegionCode
+    regions: tuple[RegionCode, ...]
+    letterhead: str = ""
+    email: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,7 +63,7 @@ class Person:
     last_name: str
     language: str
     roles: tuple[Role, ...] = ()
-    regions: tuple[RegionCode, ...] = ()
+    office: OfficeCode = ""  # staff: the code of the office they work for
     is_staff: bool = False
     is_superuser: bool = False
     note: str = ""

@@ -8,12 +8,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from curation.person import PersonDetailsForm, initial_details, save_person_details
+from kernel.roles import Role, user_roles
 
 
 @login_required
 def account_details(request):
     user = request.user
-    form = PersonDetailsForm(request.POST or None, initial=initial_details(user))
+    form = PersonDetailsForm(
+        request.POST or None,
+        initial=initial_details(user),
+        # An exporter or buyer has no application the office would call about.
+        phone_required=not user_roles(user) <= {Role.EXPORTER},
+    )
     if request.method == "POST" and form.is_valid():
         save_person_details(user, **form.cleaned_data)
         # The message is in the language just chosen, as the next page will be.

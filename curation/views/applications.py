@@ -2,10 +2,9 @@
 notifications, language. Views stay thin: load through the selectors, validate a form,
 call one service, redirect."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -18,12 +17,13 @@ from django.views.decorators.http import require_POST
 from assessments.models import Scoresheet
 from assessments.permissions import can_view_packaging_review
 from assessments.plain_words import in_words
-from curation import assignments, services
+from curation import assignments, deadlines, services
 from curation import permissions as perms
+from curation.conflicts import flagged_assignments
 from curation.evidence import evidence_for
 from curation.forms import ReassignCuratorsForm, TransitionForm
 from curation.identity import is_exporter_home
-from curation.models import Application, CuratorAssignment, Notification, StateTarget
+from curation.models import Application, CuratorAssignment, Notification
 from curation.next_steps import Known, next_step, served_regions
 from curation.permissions import can_reassign_curators
 from curation.prefetches import MARKETS, PACKAGING, with_assessments
@@ -37,11 +37,11 @@ from curation.selectors import (
     visible_among,
     visible_curation_result,
     visible_curation_result_in_one_read,
+    with_certificates,
     work_queues,
 )
 from curation.timeline import timeline_for
 from curation.transitions import SPECS, read_by, stale_message
-from kernel.decorators import role_required
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
 from kernel.roles import Role
@@ -66,6 +66,9 @@ def home(request):
     visible = applications_visible_to(user)
     context = {
         "roles": roles,
+        # The office's figures (the statistics page, in the catalogue's app), for those
+        # who plan with them.
+        "statistics": bool(roles & STATISTICS_ROLES),
         "queues": [
             (role, Role(role).label, queue.order_by("state_changed_at")[:10], queue.count())
             for role, queue in work_queues(user)
@@ -73,8 +76,11 @@ def home(request):
     }
     if Role.MSME in roles:
         mine = visible.filter(product__business_id__in=businesses).order_by("-state_changed_at")
-        # The certificate with each row: a certified application's next step depends on it.
-        rows = list(mine.select_related("certificate__superseded_by")[:20])
+        # The certificate with each row (a certified application's next step depends on it)
+        # and its coaching referrals: a rejected one's next step may be to attend one.
+        rows = list(
+            mine.select_related("certificate__superseded_by").prefetch_related("referrals")[:20]
+        )
         served = served_regions({application.region_id for application in rows})
         context["my_applications"] = [
             (
@@ -107,6 +113,7 @@ def application_list(request):
     if region in regions:
         applications = applications.filter(region=regions[region])
     page = paginate(request, applications.order_by("-state_changed_at", "-pk"), search=bool(query))
+    page.object_list = with_certificates(page.object_list)
     return render(
         request,
         "curation/application_list.html",
@@ -159,16 +166,37 @@ def application_detail(request, pk):
         "workspaces": []
         if member
         else staff_workspaces(user, application, {entry.transition for entry in timeline}),
-        "curators": [] if member else perms.curator_assignments(application),
+        "curators": [] if member else flag_curators(application),
         # Who submitted it, and the phone the office reaches her on (curation.person).
         "applicant": None if member else next((e for e in timeline if e.phone), None),
         # Who curated it when, by whom and why: staff only (the business never learns who
         # its curators are).
         "history": [] if member else assignments.assignment_history(application),
         # Staff judge from the evidence; the business has its own part of the page.
-        "evidence": None if member else evidence_for(application),
+        "evidence": None
+        if member
+        else evidence_for(
+            application,
+            revised=any(entry.transition == "request_revision" for entry in timeline),
+        ),
     }
     return render(request, "curation/application_detail.html", context)
+
+
+def flag_curators(application):
+    """The application's curators, each assignment marked (`cannot_act`) where the curator
+    can no longer act on it: a conflict of interest declared after the assignment, or a
+    deactivated account (both read with the assignments). The coordinator sees it, to
+    choose another curator."""
+    curators = perms.curator_assignments(application)
+    if application.state not in (State.IN_CURATION, State.REVISION_REQUESTED):
+        return curators
+    for assignment in curators:
+        if not assignment.curator.is_active:
+            assignment.cannot_act = _("account deactivated: choose another curator")
+        elif getattr(assignment, "conflicted", False):
+            assignment.cannot_act = _("declared a conflict of interest: choose another curator")
+    return curators
 
 
 def staff_workspaces(user, application, steps_taken: set[str]) -> list[tuple[str, str]]:
@@ -259,11 +287,21 @@ def application_transition(request, pk, name):
 OPEN_STATES = [(value, label) for value, label in State.choices if value not in FINAL_STATES]
 
 
-@role_required(Role.COORDINATOR)
+# Who reads the office's statistics (`catalogue.statistics`, which holds the rule): the
+# regional head, who has no overview, is sent there from it.
+STATISTICS_ROLES = {Role.REGIONAL_ADMIN, Role.OFFICE_ADMIN, Role.COORDINATOR}
+
+
+@login_required
 def overview(request):
     """Every open application of the coordinator's regions, with days in its state and
-    the ones past the office's target (StateTarget) flagged; filtered by region, state,
+    the ones past their office's target (`offices.StageTarget`) flagged; filtered by region, state,
     overdue and a search. A fixed number of queries whatever the number of rows."""
+    roles = user_roles(request.user)
+    if Role.COORDINATOR not in roles:
+        if roles & STATISTICS_ROLES:
+            return redirect("statistics:page")
+        raise PermissionDenied
     region_ids = staff_region_ids(request.user)
     regions = list(Region.objects.filter(pk__in=region_ids).order_by("code"))
     applications = applications_visible_to(request.user).open().filter(region__in=region_ids)
@@ -279,14 +317,21 @@ def overview(request):
     state = request.GET.get("state", "")
     if state in dict(OPEN_STATES):
         applications = applications.filter(state=state)
-    targets = dict(StateTarget.objects.values_list("state", "days"))
+    # Each application against its office's targets (working days: `curation.deadlines`).
+    targets = deadlines.all_targets()
     now = timezone.now()
+    today = timezone.localdate(now)
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
-        # Overdue: more whole days in the state than its target, as the rows count them.
+        # Overdue: entered its state before its office's target's cut-off for today.
         late = Q(pk__in=[])
-        for target_state, days in targets.items():
-            late |= Q(state=target_state, state_changed_at__lte=now - timedelta(days=days + 1))
+        for region_id in region_ids:
+            for target_state, target in targets.for_region(region_id).items():
+                late |= Q(
+                    region=region_id,
+                    state=target_state,
+                    state_changed_at__lt=target.overdue_if_entered_before(today),
+                )
         applications = applications.filter(late)
     applications = applications.prefetch_related(
         Prefetch(
@@ -295,17 +340,21 @@ def overview(request):
         )
     ).order_by("state_changed_at", "pk")
     page = paginate(request, applications, search=bool(query))
+    # Curators who can no longer act (a conflict declared since, a deactivated account).
+    flagged = flagged_assignments([application.pk for application in page])
     rows = []
     for application in page:
         days = (now - application.state_changed_at).days
-        target = targets.get(application.state)
+        target = targets.get(application.region_id, application.state)
+        since = timezone.localdate(application.state_changed_at)
         rows.append(
             {
                 "application": application,
                 "days": days,
-                "target": target,
-                "overdue": target is not None and days > target,
+                "target": target.days if target is not None else None,
+                "overdue": target is not None and target.is_overdue(since, today),
                 "curators": list(application.assignments.all()),
+                "flagged": flagged.get(application.pk, set()),
             }
         )
     return render(

@@ -20,7 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from curation import services as workflow
-from curation.selectors import get_document_for_user, products_of
+from curation.checks import region_problems
+from curation.models import Application
+from curation.next_steps import certificate_badge
+from curation.selectors import get_document_for_user, products_of, with_certificates
 from kernel.errors import WorkflowError, show_workflow_error
 from kernel.pagination import paginate
 from kernel.states import FINAL_STATES, State
@@ -40,10 +43,22 @@ def product_list(request):
     products = products_of(request.user).order_by("name", "pk")
     page = paginate(request, products)
     today = timezone.localdate()
+    # A certified product's badge says what its certificate says today (revoked,
+    # expired): the page's certified applications with their certificates, one query.
+    certified = [p.application_id for p in page if p.application_state == State.CERTIFIED]
+    badges = {
+        application.pk: certificate_badge(application)
+        for application in (
+            Application.objects.filter(pk__in=certified).select_related("certificate")
+            if certified
+            else []
+        )
+    }
     for product in page:
         product.application_state_label = (
             State(product.application_state).label if product.application_state else ""
         )
+        product.application_badge = badges.get(product.application_id)
         product.expiry_days = (product.next_expiry - today).days if product.next_expiry else None
     return render(
         request,
@@ -59,7 +74,7 @@ def product_list(request):
 @login_required
 def product_detail(request, pk):
     product = product_selectors.get_product_for_user(request.user, pk)
-    applications = list(product.applications.order_by("-created_at"))
+    applications = with_certificates(product.applications.order_by("-created_at"))
     open_application = next((a for a in applications if a.state not in FINAL_STATES), None)
     # What an application would need, from the same rule the submit check uses.
     needed = rules.document_problems(product)
@@ -157,7 +172,8 @@ def product_review(request, pk):
             "business": product.business,
             "markets": product.target_markets.all(),
             "slots": document_slots(product),
-            "problems": rules.submission_problems(product, next_url=here),
+            "problems": region_problems(product.business.region)
+            + rules.submission_problems(product, next_url=here),
             "form": form,
             "guide": guided_steps(REVIEW, product=product),
         },

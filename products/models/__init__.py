@@ -15,7 +15,9 @@ from products.models.businesses import (
     BusinessInvitation,
     BusinessInvitationQuerySet,
     ConflictOfInterest,
+    LegalForm,
     Membership,
+    TurnoverBand,
     invitation_expiry,
     new_invitation_token,
 )
@@ -28,6 +30,7 @@ from products.models.documents import (
 from products.models.links import Link
 from products.models.products import CURRENCY_EXPONENT, Product
 from products.models.reference import BilingualLabelMixin, Category, DocumentType, Market, Region
+from products.models.registry import BusinessClaim, RegistryImport
 
 __all__ = [
     "CURRENCY_EXPONENT",
@@ -35,6 +38,7 @@ __all__ = [
     "INVITATION_VALIDITY",
     "BilingualLabelMixin",
     "Business",
+    "BusinessClaim",
     "BusinessInvitation",
     "BusinessInvitationQuerySet",
     "Category",
@@ -42,11 +46,14 @@ __all__ = [
     "Document",
     "DocumentQuerySet",
     "DocumentType",
+    "LegalForm",
     "Link",
     "Market",
     "Membership",
     "Product",
     "Region",
+    "RegistryImport",
+    "TurnoverBand",
     "document_upload_to",
     "invitation_expiry",
     "new_invitation_token",

@@ -16,10 +16,34 @@ from products.models.reference import Region
 from products.validators import (
     normalize_phone,
     strip_punctuation,
+    validate_founded_year,
+    validate_kbli,
     validate_nib,
     validate_npwp,
     validate_phone,
 )
+
+
+class LegalForm(models.TextChoices):
+    """The legal forms an Indonesian MSME registry knows (OSS, the cooperative office)."""
+
+    INDIVIDUAL = "individual", _("Individual (perorangan)")
+    CV = "cv", _("CV (limited partnership)")
+    PT = "pt", _("PT (limited company)")
+    FIRMA = "firma", _("Firma (partnership)")
+    COOPERATIVE = "cooperative", _("Cooperative (koperasi)")
+    KUB = "kub", _("KUB (Kelompok Usaha Bersama, joint business group)")
+    OTHER = "other", _("Other")
+
+
+class TurnoverBand(models.TextChoices):
+    """Annual sales bands of PP 7/2021 art. 35 (the criterion used since 2021 for a
+    business registered after it; capital is the other criterion, not asked here)."""
+
+    UP_TO_2B = "up_to_2b", _("Up to Rp 2 billion a year")
+    FROM_2B_TO_15B = "2b_to_15b", _("Over Rp 2 to 15 billion a year")
+    FROM_15B_TO_50B = "15b_to_50b", _("Over Rp 15 to 50 billion a year")
+    OVER_50B = "over_50b", _("Over Rp 50 billion a year")
 
 
 class Business(models.Model):
@@ -27,6 +51,19 @@ class Business(models.Model):
         MICRO = "micro", _("Micro")
         SMALL = "small", _("Small")
         MEDIUM = "medium", _("Medium")
+        # Above the medium band of PP 7/2021: no longer an MSME. Kept, not refused, so an
+        # office's registry can hold a business that grew (its statistics count it apart).
+        LARGE = "large", _("Large (not an MSME)")
+
+    LegalForm = LegalForm
+    TurnoverBand = TurnoverBand
+    # The size class each turnover band implies (PP 7/2021 art. 35 para. 5).
+    SIZE_OF_TURNOVER = {
+        TurnoverBand.UP_TO_2B: Size.MICRO,
+        TurnoverBand.FROM_2B_TO_15B: Size.SMALL,
+        TurnoverBand.FROM_15B_TO_50B: Size.MEDIUM,
+        TurnoverBand.OVER_50B: Size.LARGE,
+    }
 
     name = models.CharField(_("name"), max_length=200)
     nib = models.CharField(
@@ -68,6 +105,31 @@ class Business(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="businesses"
     )
+    # The registry (`products.registry`): what an office plans programmes with. Blank for
+    # the businesses registered before these existed, and optional for the MSME.
+    legal_form = models.CharField(
+        _("legal form"), max_length=12, choices=LegalForm.choices, blank=True
+    )
+    kbli = models.CharField(
+        _("KBLI code"),
+        max_length=5,
+        blank=True,
+        validators=[validate_kbli],
+        help_text=_("The business's sector in KBLI 2020: 5 digits, as on the NIB."),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("year founded"), null=True, blank=True, validators=[validate_founded_year]
+    )
+    workforce = models.PositiveIntegerField(
+        _("workforce"), null=True, blank=True, help_text=_("People employed, the owner included.")
+    )
+    turnover_band = models.CharField(
+        _("annual sales"), max_length=10, choices=TurnoverBand.choices, blank=True
+    )
+    women_led = models.BooleanField(_("led by a woman"), null=True, blank=True)
+    # When the business came in through an office's registry import; it has no members
+    # until its owner claims it (`products.registry_services`).
+    imported_at = models.DateTimeField(_("imported from the registry"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -82,7 +144,15 @@ class Business(models.Model):
         # Stored without punctuation so the unique NIB cannot be doubled by formatting.
         self.nib = strip_punctuation(self.nib)
         self.npwp = strip_punctuation(self.npwp)
+        self.size = self.implied_size()
+        if kwargs.get("update_fields") is not None and "turnover_band" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "size"}
         super().save(*args, **kwargs)
+
+    def implied_size(self) -> str:
+        """The size class: the one the turnover band implies when one is given (PP 7/2021),
+        else the one entered."""
+        return self.SIZE_OF_TURNOVER.get(self.turnover_band, self.size)
 
     def clean(self):
         super().clean()
@@ -181,6 +251,11 @@ class BusinessInvitation(models.Model):
         verbose_name=_("business"),
     )
     email = models.EmailField(_("e-mail"))
+    # Staff when an owner invites; owner when the office invites the owner of a business
+    # from its registry, which has no members yet (`registry_services.registry_invite_owner`).
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.STAFF
+    )
     token = models.CharField(
         _("token"), max_length=64, unique=True, default=new_invitation_token, editable=False
     )

@@ -1,7 +1,7 @@
 """Staff made in the Django admin (issue #10, item 3).
 
-The add-user form takes the sign-in, the e-mail, the roles and the profile's regions in
-one go, and saves one profile with those regions (the profile a new user gets from the
+The add-user form takes the sign-in, the e-mail, the roles and the profile's office in
+one go, and saves one profile with that office (the profile a new user gets from the
 post_save signal and the inline's "new" profile once both inserted a row: an
 IntegrityError, a server error, nothing saved). The e-mail a superuser types there is
 recorded as verified, so the new staff member's first sign-in leads to work (through the
@@ -95,19 +95,19 @@ def add_in_the_admin(root, **changes):
         "password1": PASSWORD,
         "password2": PASSWORD,
         "groups": [Group.objects.get_or_create(name=Role.COORDINATOR)[0].pk],
-        "profile-0-regions": [f.region("35.71").pk],
+        "profile-0-office": f.office_for(f.region("35.71")).pk,
         "_save": "Save",
     }
     return root.post(url, form_data(html, **(fields | changes)))
 
 
-def test_a_coordinator_is_made_with_regions_roles_and_a_verified_address(root):
+def test_a_coordinator_is_made_with_an_office_roles_and_a_verified_address(root):
     response = add_in_the_admin(root)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     sari = User.objects.get(username="sari")
     assert Profile.objects.filter(user=sari).count() == 1
-    assert list(sari.profile.regions.all()) == [f.region("35.71")]
+    assert sari.profile.office == f.office_for(f.region("35.71"))
     assert list(sari.groups.values_list("name", flat=True)) == [Role.COORDINATOR]
     address = EmailAddress.objects.get(user=sari)
     assert (address.email, address.verified, address.primary) == (ADDRESS.lower(), True, True)
@@ -171,4 +171,4 @@ def test_an_address_changed_in_the_admin_is_recorded_as_verified_too(root, offic
     # The rest of the user and their profile are as they were.
     curator.refresh_from_db()
     assert curator.groups.filter(name=Role.CURATOR).exists()
-    assert list(curator.profile.regions.all()) == [f.region("35.71")]
+    assert curator.profile.office == f.office_for(f.region("35.71"))

@@ -42,7 +42,16 @@ CONFIG = schemathesis.Config.from_dict(
                         "expected-statuses": ["2xx", "400", "403", "404", "409"]
                     }
                 },
-            }
+            },
+            # The statistics' filters take the caller's own regions, offices, categories and
+            # markets, which a schema shared by every caller cannot list: another value is
+            # a 400 saying which filter is wrong.
+            {
+                "include-path": "/api/statistics/",
+                "checks": {
+                    "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "403"]}
+                },
+            },
         ],
     }
 )

@@ -1,4 +1,4 @@
-"""Certificate numbers: gap-free and unique per region and year, allocated inside the
+"""Certificate numbers: gap-free and unique per issuing office and year, allocated inside the
 certify transaction, so a rolled-back certification neither burns nor repeats one; a
 renewal supersedes the product's previous certificate."""
 
@@ -70,7 +70,7 @@ def test_certify_issues_a_numbered_certificate(office, bring_to):
     ]
 
 
-def test_numbers_follow_each_other_within_a_region_and_year(office):
+def test_numbers_follow_each_other_within_an_office_and_year(office):
     numbers = []
     for name in ("Sambal Ijo", "Keripik Tempe", "Kopi Kelud"):
         application = awaiting(office, name)
@@ -79,15 +79,15 @@ def test_numbers_follow_each_other_within_a_region_and_year(office):
     assert numbers == [1, 2, 3]
 
 
-def test_numbering_is_per_region_and_per_year(office):
-    kediri, blitar = f.region("35.71"), f.region("35.72")
+def test_numbering_is_per_office_and_per_year(office):
+    kediri, blitar = f.office_for(f.region("35.71")), f.office_for(f.region("35.72"))
     with transaction.atomic():
-        assert certificate_number_allocate(region=kediri, year=2026) == 1
-        assert certificate_number_allocate(region=kediri, year=2026) == 2
-        assert certificate_number_allocate(region=blitar, year=2026) == 1
-        assert certificate_number_allocate(region=kediri, year=2027) == 1
-        assert certificate_number_allocate(region=kediri, year=2026) == 3
-    assert CertificateCounter.objects.get(region=kediri, year=2026).last_serial == 3
+        assert certificate_number_allocate(office=kediri, year=2026) == 1
+        assert certificate_number_allocate(office=kediri, year=2026) == 2
+        assert certificate_number_allocate(office=blitar, year=2026) == 1
+        assert certificate_number_allocate(office=kediri, year=2027) == 1
+        assert certificate_number_allocate(office=kediri, year=2026) == 3
+    assert CertificateCounter.objects.get(office=kediri, year=2026).last_serial == 3
 
 
 def test_the_year_of_the_number_is_the_year_of_issue_in_jakarta(office, monkeypatch):

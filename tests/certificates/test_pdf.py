@@ -51,7 +51,7 @@ def test_the_pdf_is_one_a4_page_in_both_languages(certificate, pdf, office):
         "Sambal Bu Rini",
         "Sambal Pecel Bu Rini",
         "21039090",
-        "PEMERINTAH KOTA KEDIRI",
+        certificate.office_name.upper(),  # the issuing office heads the page
         # Indonesian
         "SERTIFIKAT KESIAPAN EKSPOR",
         "Pasar tujuan",

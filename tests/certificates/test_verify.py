@@ -178,6 +178,7 @@ def test_json_answer(client, certificate):
             "grade_label": certificate.grade_en_label,
             "target_markets": ["Japan", "Malaysia"],
             "issuing_region": {"code": "35.71", "name": "Kota Kediri"},
+            "issuing_office": "Rumah Kurasi Kota Kediri",
             "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
             "valid_until": certificate.valid_until.isoformat(),
             "pdf_ready": True,

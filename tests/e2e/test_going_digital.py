@@ -51,7 +51,8 @@ def test_the_owner_gives_links_and_a_contact_that_buyers_see_as_chosen(
     page.get_by_label("Alamat web usaha").fill(
         "http://tokopedia.com/sambalburini\ninstagram.com/sambalburini"
     )
-    page.get_by_role("button", name="Simpan").click()
+    with page.expect_navigation():  # the form posts and comes back with the error
+        page.get_by_role("button", name="Simpan").click()
     # Refused with the address named; nothing saved.
     assert page.get_by_text("tidak aman (http)").is_visible()
     shoot(page, "digital-business-form-error")
@@ -123,9 +124,10 @@ def test_the_progress_page_reads_on_a_phone(
     page = signed_in_page(new_context, site, office.msme, language)
 
     page.goto(reverse("products:business", args=[office.business.pk]))
-    page.locator(
-        f"a[href='{reverse('curation:business_progress', args=[office.business.pk])}']"
-    ).click()
+    with page.expect_navigation():
+        page.locator(
+            f"a[href='{reverse('curation:business_progress', args=[office.business.pk])}']"
+        ).click()
 
     assert page.get_by_role("heading", name=heading).is_visible()
     assert page.get_by_text("C → B").is_visible()

@@ -36,6 +36,7 @@ def test_from_sign_up_to_submitted_in_at_most_ten_forms_then_to_revocation(
     site, new_context, shoot
 ):
     kediri = f.region("35.71")
+    f.office_for(kediri)  # the office her application goes to
     page = new_context(width=PHONE, height=780, locale="id-ID").new_page()
     posts = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)

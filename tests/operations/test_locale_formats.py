@@ -110,7 +110,13 @@ def test_a_bilingual_cell_prints_each_language_its_own_way(content, expected):
 
 # Kept so: no template or module prints a date in a pattern of its own.
 
-NAMED_FORMATS = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT"}
+NAMED_FORMATS = {
+    "DATE_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "YEAR_MONTH_FORMAT",
+}
 # Machine-readable, for <time datetime="...">: never shown to a reader.
 MACHINE_FORMATS = {"c", "Y-m-d"}
 DATE_FILTER = re.compile(r"""\|(date|time):\s*(["'])(?P<format>[^"']*)\2""")

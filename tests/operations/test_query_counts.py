@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curation import services
-from curation.models import StateTarget
 from kernel.states import State
+from offices.models import StageTarget
 from products.models import Membership
 from tests import factories as f
 
@@ -123,8 +123,9 @@ def _pages(office, application):
 
 
 def test_application_lists_dashboards_queues_and_notifications(office, client):
-    StateTarget.objects.create(state=State.SUBMITTED, days=3)
-    StateTarget.objects.create(state=State.IN_CURATION, days=14)
+    kediri = f.office_for(office.business.region)
+    StageTarget.objects.create(office=kediri, state=State.SUBMITTED, days=3)
+    StageTarget.objects.create(office=kediri, state=State.IN_CURATION, days=14)
     world = Applications(office)
     world.grow(len(CYCLE))  # one in each state: every list and queue has a row
     first = office.business.products.get(name="Produk 00").applications.get()

@@ -15,6 +15,7 @@ from curation.demo import DEMO_PASSWORD, PEOPLE
 from curation.models import Application, TransitionLog
 from kernel.roles import STAFF_ROLES, Role
 from kernel.states import State
+from offices.models import DEFAULT_TARGET_DAYS, Office
 from products.models import Business, ConflictOfInterest, Document
 from products.uploads import inspect_upload
 from products.validators import validate_hs_code, validate_nib, validate_npwp
@@ -96,8 +97,12 @@ def test_curation_results_are_varied_and_real(seed):
     assert (curation_result(first).grade["grade"], renewal.grade) == ("C", "B")
 
     # The draft is honest: it still lacks something, and says what.
-    draft = Application.objects.get(state=State.DRAFT)
+    draft = Application.objects.get(state=State.DRAFT, region__code="35.71")
     assert len(submit_problems(draft)) == 1
+    # The draft of Kubu Raya, a region no office serves, lacks only an office.
+    unserved = Application.objects.get(state=State.DRAFT, region__code="61.12")
+    [problem] = submit_problems(unserved)
+    assert problem.startswith("No curation office serves Kabupaten Kubu Raya yet")
 
 
 def test_businesses_products_and_documents_are_valid_and_stored(seed):
@@ -105,7 +110,7 @@ def test_businesses_products_and_documents_are_valid_and_stored(seed):
 
     assert Business.objects.count() >= 8
     regions = set(Business.objects.values_list("region__code", flat=True))
-    assert regions == {"35.71", "35.06", "35.72", "35.05"}
+    assert regions == {"35.71", "35.06", "35.72", "35.05", "61.12"}
     for business in Business.objects.all():
         validate_nib(business.nib)
         validate_npwp(business.npwp)
@@ -160,9 +165,13 @@ def test_one_demo_login_per_role(seed):
         assert users.exists(), role
         assert all(user.check_password(DEMO_PASSWORD) for user in users)
         if role in STAFF_ROLES:
-            assert all(user.is_staff and user.profile.regions.exists() for user in users), role
+            assert all(user.is_staff and user.profile.office for user in users), role
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+    # Every office has its stage targets, the default service standard in working days.
+    assert Office.objects.exists()
+    for office in Office.objects.all():
+        assert dict(office.stage_targets.values_list("state", "days")) == DEFAULT_TARGET_DAYS
     assert User.objects.filter(groups__name=Role.CURATOR).count() >= 3
     assert {"id", "en"} <= set(User.objects.values_list("profile__language", flat=True))
 
@@ -194,7 +203,7 @@ def test_a_second_run_changes_nothing(seed):
     assert row_counts() == counts
     assert sorted(stored_files()) == files
     assert dict(User.objects.values_list("username", "password")) == passwords
-    assert "applications 0 new, 12 already there" in output
+    assert "applications 0 new, 13 already there" in output
 
 
 def test_refused_when_debug_is_off(db, settings):

@@ -13,7 +13,11 @@ from products.models import (
 from tests.security.access_rules_api import API_RULES
 from tests.security.access_rules_catalogue import CATALOGUE_RULES
 from tests.security.access_rules_certificates import CERTIFICATE_RULES
+from tests.security.access_rules_coaching import COACHING_RULES
+from tests.security.access_rules_office import OFFICE_RULES
 from tests.security.access_rules_portal import PORTAL_RULES
+from tests.security.access_rules_registry import REGISTRY_RULES
+from tests.security.access_rules_statistics import STATISTICS_RULES
 from tests.security.access_world import (
     API_REFUSED,
     MEMBERS,
@@ -238,7 +242,8 @@ RULES = [
         "overview",
         lambda w: reverse("curation:overview"),
         setup="in_curation",
-        allowed=allow({"coordinator", "foreign_coordinator"}),
+        # The regional head has no overview: it sends him to the statistics.
+        allowed={**allow({"coordinator", "foreign_coordinator"}), "regional_admin": 302},
         secret=product_name,
         shows_to=frozenset({"coordinator"}),
         must_show=frozenset({"coordinator"}),
@@ -380,8 +385,12 @@ RULES = [
         shows_to=frozenset(),
     ),
     *PORTAL_RULES,
+    *OFFICE_RULES,
+    *REGISTRY_RULES,
     *CERTIFICATE_RULES,
     *CATALOGUE_RULES,
+    *STATISTICS_RULES,
+    *COACHING_RULES,
     *API_RULES,
 ]
 

@@ -152,7 +152,7 @@ def test_the_admin_asks_an_enrolled_superuser_for_the_second_factor(client, db):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_the_add_user_form_with_regions_saves_one_profile(office, client):
+def test_the_add_user_form_with_an_office_saves_one_profile(office, client):
     root = f.UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(root)
     add = client.get(reverse("admin:auth_user_add"))
@@ -170,13 +170,13 @@ def test_the_add_user_form_with_regions_saves_one_profile(office, client):
             f"{prefix}-MIN_NUM_FORMS": "0",
             f"{prefix}-MAX_NUM_FORMS": "1",
             f"{prefix}-0-language": "en",
-            f"{prefix}-0-regions": [kediri.pk],
+            f"{prefix}-0-office": f.office_for(kediri).pk,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(username="kurator-baru")
     assert Profile.objects.filter(user=user).count() == 1
     assert user.profile.language == "en"
-    assert list(user.profile.regions.all()) == [kediri]
+    assert user.profile.office == f.office_for(kediri)
     assert Application.objects.count() == 0
     assert Certificate.objects.count() == 0

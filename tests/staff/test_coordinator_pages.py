@@ -17,11 +17,11 @@ from curation.models import (
     CuratorAssignment,
     CuratorAssignmentChange,
     Notification,
-    StateTarget,
     TransitionLog,
 )
 from kernel.roles import Role
 from kernel.states import State
+from offices.models import ServedRegion, StageTarget
 from products.models import ConflictOfInterest, Membership
 from tests import factories as f
 from tests.staff.page_helpers import follow_messages, messages_of, page
@@ -357,13 +357,18 @@ def test_overview_filters_by_region_state_search_and_overdue(office, bring_to, l
     fresh_product = f.ProductFactory(business=office.business, name="Keripik Tempe")
     f.complete_documents(fresh_product, by=office.msme)
     fresh = bring_to("in_curation", office.new_application(fresh_product))
-    StateTarget.objects.create(state=State.SUBMITTED, days=3)
-    office.coordinator.profile.regions.add(f.region("35.72"))
+    StageTarget.objects.create(
+        office=f.office_for(office.business.region), state=State.SUBMITTED, days=3
+    )
+    # Their office serves Kota Blitar too now.
+    ServedRegion.objects.filter(region=f.region("35.72")).update(
+        office=f.office_for(office.business.region)
+    )
     client = login(office.coordinator)
 
     html = page(client, "/overview/")
     assert "Sambal Pecel Bu Rini" in html and "Keripik Tempe" in html
-    assert "10 (target 3): overdue" in html
+    assert "10 (target 3 working days): overdue" in html
     assert 'name="region"' in html  # two regions: a region filter
 
     html = page(client, "/overview/?overdue=1")

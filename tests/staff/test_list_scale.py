@@ -43,7 +43,7 @@ def reference_visible(user) -> set[int]:
     roles = set(user.groups.values_list("name", flat=True))
     rule = Q(product__business__memberships__user=user)
     if roles & REGIONAL:
-        rule |= Q(product__business__region__staff__user=user)
+        rule |= Q(product__business__region__served_by__office__staff__user=user)
     if Role.CURATOR in roles:
         rule |= Q(assignments__curator=user)
     return set(Application.objects.filter(rule).values_list("pk", flat=True))
@@ -88,7 +88,7 @@ def world(office, bring_to):
         application=curated, curator=office.foreign_coordinator, assigned_by=office.coordinator
     )
     # The curator moves to Blitar: the Kediri application they curate stays theirs.
-    office.curator.profile.regions.set([blitar])
+    f.join_office(office.curator, f.office_for(blitar))
     return office
 
 

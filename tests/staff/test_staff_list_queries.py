@@ -5,10 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from curation import services
-from curation.models import (
-    StateTarget,
-)
 from kernel.states import State
+from offices.models import StageTarget
 from tests import factories as f
 
 # Constant queries for the staff lists.
@@ -47,7 +45,9 @@ def _queries(client, url) -> int:
     ],
 )
 def test_staff_lists_cost_the_same_queries_for_3_or_30_rows(office, login, persona, url):
-    StateTarget.objects.create(state=State.SUBMITTED, days=3)
+    StageTarget.objects.create(
+        office=f.office_for(office.business.region), state=State.SUBMITTED, days=3
+    )
     client = login(office.personas[persona])
     _applications(office, 3)
     few = _queries(client, url)

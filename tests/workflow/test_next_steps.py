@@ -18,6 +18,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.revocation import certificate_revoke
 from curation import services
+from offices.models import ServedRegion
 from products.models import Membership
 from tests import factories as f
 
@@ -68,7 +69,7 @@ def draft_complete(office, bring_to):
 
 
 def _unserved_application(office):
-    """An application of a business of Kota Malang, where no coordinator works."""
+    """An application of a business of Kota Malang, which no office serves."""
     business = f.BusinessFactory(name="Kopi Arjuno", region=f.region("35.73"))
     Membership.objects.create(business=business, user=office.msme, role=Membership.Role.OWNER)
     product = f.ProductFactory(business=business, name="Kopi Arjuno")
@@ -81,8 +82,11 @@ def draft_not_served(office, bring_to):
 
 
 def submitted_not_served(office, bring_to):
+    # Submitted while an office served Kota Malang, which has stopped serving it since.
     application = _unserved_application(office)
+    served = ServedRegion.objects.create(office=f.office_for(f.region()), region=application.region)
     services.application_submit(application=application, by=office.msme)
+    served.delete()
     return application, {}
 
 

@@ -31,8 +31,8 @@ from curation.models import (
     CuratorAssignment,
     Notification,
     Reminder,
-    StateTarget,
 )
+from offices.models import StageTarget
 from products.models import Document
 from tests import factories as f
 
@@ -232,6 +232,10 @@ def certificate(office, bring_to):
     speak(office.msme, "id")
     speak(office.exporter, "en")
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=date(2031, 5, 12))
+    # Its permits stay valid as long (an expired one would tell the office, on its own day).
+    Document.objects.filter(product=certificate.product_id).exclude(expires_on=None).update(
+        expires_on=date(2031, 12, 31)
+    )
     certificate.refresh_from_db()
     return certificate
 
@@ -304,14 +308,29 @@ def test_curators_not_assigned_in_5_working_days_remind_the_coordinator_once(
     assert message.body.endswith(f"\n{SITE}/applications/{application.pk}/")
 
 
-def test_an_office_target_counts_calendar_days_instead_of_the_default(office, bring_to, remind):
-    StateTarget.objects.create(state="submitted", days=2)
+def test_an_office_target_replaces_the_default(office, bring_to, remind):
+    # Two working days from Monday: due Wednesday, overdue (told) on Thursday.
+    StageTarget.objects.create(
+        office=f.office_for(office.business.region), state="submitted", days=2
+    )
     application = bring_to("submitted")
     entered_on(application, MONDAY)
 
     sent = walk(remind, MONDAY, MONDAY + timedelta(days=10))
 
     assert list(sent) == [date(2031, 3, 6)]
+
+
+def test_another_office_target_does_not_apply(office, bring_to, remind):
+    blitar = f.office_for(f.region("35.72"))
+    StageTarget.objects.create(office=blitar, state="submitted", days=1)
+    application = bring_to("submitted")
+    entered_on(application, MONDAY)
+
+    sent = walk(remind, MONDAY, MONDAY + timedelta(days=10))
+
+    # Kediri's office keeps the default: five working days, told the Tuesday after.
+    assert list(sent) == [date(2031, 3, 11)]
 
 
 def test_scoring_past_10_working_days_reminds_the_lead_the_coordinator_and_the_late_curator(

@@ -15,12 +15,20 @@ from kernel.errors import WorkflowError
 from kernel.roles import Role
 from kernel.states import State
 from products.models import ConflictOfInterest, Membership
-from tests.factories import UserFactory, make_member, region, review_all, score_all
+from tests.factories import (
+    UserFactory,
+    join_office,
+    make_member,
+    office_for,
+    region,
+    review_all,
+    score_all,
+)
 
 
 def grant(user, role, region):
     user.groups.add(Group.objects.get_or_create(name=role)[0])
-    user.profile.regions.add(region)
+    join_office(user, office_for(region))
     return user
 
 
@@ -318,8 +326,8 @@ def test_a_curator_of_another_region_cannot_be_assigned(office, bring_to, blitar
         "Bayu Blitar does not curate in Kota Kediri, the region of Sambal Bu Rini."
     ]
     assert footprint(application) == before
-    # Once Kota Kediri is one of their regions, they may.
-    blitar_curator.profile.regions.add(office.business.region)
+    # Once they work for the office serving Kota Kediri, they may.
+    join_office(blitar_curator, office_for(office.business.region))
     services.application_assign_curators(
         application=application,
         by=office.coordinator,
@@ -335,7 +343,7 @@ def test_a_reassignment_keeps_a_curator_who_moved_but_adds_no_one_from_elsewhere
 ):
     application = bring_to("in_curation")
     # The curator now works for Blitar only; the application stays in their hands.
-    office.curator.profile.regions.set([region("35.72")])
+    join_office(office.curator, office_for(region("35.72")))
     history = application.assignment_history.count()
 
     with pytest.raises(WorkflowError) as refused:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from certificates.reminders import certificates_expiring
+from certificates.reminders import certificates_expiring, permits_expired
 from curation import reminders
 
 
@@ -24,8 +24,10 @@ class Command(BaseCommand):
         "the page: documents expiring in 60, 30 and 7 days and certificates in 60 and 14 days "
         "(to the business, and for certificates the exporters it shares with), applications "
         "past their state's target (to whoever takes the next step and the coordinators), "
-        "scoresheets not submitted in time (to the curator). Each reminder goes once per "
-        "threshold and person, so it is safe to run every hour, and twice at once."
+        "scoresheets not submitted in time (to the curator), a permit a valid certificate "
+        "rested on that expired (to the region's coordinators and certifying officers). "
+        "Each reminder goes once per threshold and person, so it is safe to run every hour, "
+        "and twice at once."
     )
 
     def add_arguments(self, parser):
@@ -45,7 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, dry_run=False, **options):
         today = today or timezone.localdate()
-        due = [*reminders.due_on(today), *certificates_expiring(today)]
+        due = [*reminders.due_on(today), *certificates_expiring(today), *permits_expired(today)]
         told = reminders.send(due, dry_run=dry_run)
         if options["verbosity"] == 0:
             return

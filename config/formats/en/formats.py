@@ -5,6 +5,7 @@ DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j F Y, H:i"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
+YEAR_MONTH_FORMAT = "F Y"  # a month in the statistics: "December 2026"
 TIME_FORMAT = "H:i"
 
 # 1,234.56

@@ -30,13 +30,13 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"\nLogins (password for every one: {DEMO_PASSWORD})")
-        rows = [("username", "roles", "regions", "language", "")]
+        rows = [("username", "roles", "office", "language", "")]
         for person, user in report.logins:
             roles = ", ".join(role.value for role in person.roles) or (
                 "superuser" if person.is_superuser else "-"
             )
-            regions = " ".join(person.regions) or "-"
-            rows.append((user.get_username(), roles, regions, person.language, person.note))
+            office = person.office or "-"
+            rows.append((user.get_username(), roles, office, person.language, person.note))
         self._table(rows)
         self.stdout.write("\nApplications")
         rows = [("state", "product", "business", "grade")]
