@@ -141,37 +141,37 @@ def member(request, pk):
 @login_required
 @require_POST
 def member_deactivate(request, pk):
-    person = office_staff.staff_member_for(request.user, pk)
-    if not office_staff.may_deactivate(request.user):
-        raise PermissionDenied
-    try:
-        office_staff.staff_deactivate(member=person, by=request.user)
-    except WorkflowError as e:
-        show_workflow_error(request, e)
-    else:
-        messages.success(
-            request,
-            _("%(person)s is deactivated: they can no longer sign in or act.")
-            % {"person": _name(person)},
-        )
-    return redirect("curation:office_member", pk=person.pk)
+    return _change_activity(
+        request,
+        pk,
+        office_staff.staff_deactivate,
+        _("%(person)s is deactivated: they can no longer sign in or act."),
+    )
 
 
 @login_required
 @require_POST
 def member_reactivate(request, pk):
+    return _change_activity(
+        request,
+        pk,
+        office_staff.staff_reactivate,
+        _("%(person)s is active again, with the same roles."),
+    )
+
+
+def _change_activity(request, pk, change, done: str):
+    """Deactivate or reactivate a member of the office's staff (administrators only), and
+    come back to their page saying what happened or why not."""
     person = office_staff.staff_member_for(request.user, pk)
     if not office_staff.may_deactivate(request.user):
         raise PermissionDenied
     try:
-        office_staff.staff_reactivate(member=person, by=request.user)
+        change(member=person, by=request.user)
     except WorkflowError as e:
         show_workflow_error(request, e)
     else:
-        messages.success(
-            request,
-            _("%(person)s is active again, with the same roles.") % {"person": _name(person)},
-        )
+        messages.success(request, done % {"person": _name(person)})
     return redirect("curation:office_member", pk=person.pk)
 
 
