@@ -153,7 +153,7 @@ class Walk:
         # The state field is protected (no assignment): the row is written only later, so
         # its attribute is changed in place.
         app.__dict__["state"] = target
-        app.state_changed_at = at
+        app.entered_state(at)
         self.s.writer.add(
             self.m["TransitionLog"](
                 application_id=app.pk,

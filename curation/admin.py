@@ -114,6 +114,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "packaging_checklist",
         "created_by",
         "created_at",
+        "submitted_at",
+        "certified_at",
         "previous",
     ]
     fields = ["product", "target_markets", *readonly_fields]

@@ -138,6 +138,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
+    # The first submission and the certification, kept on the row (the audit trail has
+    # them too) so that lists and exports of a whole province read them without searching
+    # the trail for each application. Set by `entered_state`.
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
     final_score = models.DecimalField(
         _("final score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -188,6 +193,20 @@ class Application(ConcurrentTransitionMixin, models.Model):
         if self.region_id is None:
             self.region_id = self.product.business.region_id
         super().save(*args, **kwargs)
+
+    def entered_state(self, at) -> list[str]:
+        """Record that the application entered its present state at `at`; the fields to
+        save. Only submitting leads to "submitted" and only certifying to "certified", so
+        the first time in each state is the first submission and the certification."""
+        self.state_changed_at = at
+        changed = ["state", "state_changed_at"]
+        if self.state == State.SUBMITTED and self.submitted_at is None:
+            self.submitted_at = at
+            changed.append("submitted_at")
+        if self.state == State.CERTIFIED and self.certified_at is None:
+            self.certified_at = at
+            changed.append("certified_at")
+        return changed
 
     def get_state_display(self) -> str:
         # In place of Django's, which builds a dict of every state at each call and so

@@ -145,8 +145,8 @@ def _run(
             role = spec.role_of(locked, by)
             source = locked.state
             getattr(locked, name)(**(transition_kwargs(locked) if transition_kwargs else {}))
-            locked.state_changed_at = timezone.now()
-            locked.save(update_fields=["state", "state_changed_at", "final_score", "grade"])
+            changed = locked.entered_state(timezone.now())
+            locked.save(update_fields=[*changed, "final_score", "grade"])
             TransitionLog.objects.create(
                 application=locked,
                 transition=name,

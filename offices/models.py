@@ -7,15 +7,13 @@ serves a region; it names the region model by its label ("products.Region") and 
 imports it.
 """
 
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.invitations import Invitation, invitation_constraints
 from kernel.roles import Role
 from kernel.states import State
 
@@ -109,85 +107,26 @@ class ServedRegion(models.Model):
 # (`curation.office_staff`, `curation.views.office`): these models only hold the rows.
 
 
-def new_invitation_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-# Long enough to reach someone who reads e-mail weekly, short enough that a forwarded or
-# forgotten link stops working (as a business's invitation).
-STAFF_INVITATION_VALIDITY = timedelta(days=7)
-
-
-def staff_invitation_expiry():
-    return timezone.now() + STAFF_INVITATION_VALIDITY
-
-
-class StaffInvitationQuerySet(models.QuerySet):
-    def pending(self, now=None) -> "StaffInvitationQuerySet":
-        """Not yet accepted, not cancelled and not expired: the ones whose link still works."""
-        now = now or timezone.now()
-        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=now)
-
-
-class StaffInvitation(models.Model):
-    """An invitation to work for the office in the given staff roles, answered through the
-    link e-mailed to `email`. The token is the link's secret: 256 random bits, so it
-    cannot be guessed; it works once, until `expires_at`."""
+class StaffInvitation(Invitation):
+    """An invitation to work for the office in the given staff roles (the link, its
+    token and its week: `kernel.invitations`)."""
 
     office = models.ForeignKey(
         Office, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("office")
     )
-    email = models.EmailField(_("e-mail"))
     # The role names (kernel.roles.STAFF_ROLES) the person gets on accepting.
     roles = models.JSONField(_("roles"), default=list)
-    token = models.CharField(
-        _("token"), max_length=64, unique=True, default=new_invitation_token, editable=False
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"), default=staff_invitation_expiry)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("accepted by"),
-    )
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
-    objects = StaffInvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Invitation.Meta):
         verbose_name = _("staff invitation")
         verbose_name_plural = _("staff invitations")
         # The office's page lists its pending invitations; a new one to the same address
         # cancels the pending one.
         indexes = [models.Index(fields=["office", "email"], name="staff_invitation_office")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("created_at")),
-                name="staff_invitation_expires_after_creation",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(accepted_at__isnull=True) | models.Q(cancelled_at__isnull=True),
-                name="staff_invitation_not_accepted_and_cancelled",
-            ),
-        ]
+        constraints = invitation_constraints("staff_invitation")
 
     def __str__(self):
         return f"{self.email} → {self.office}"
-
-    def is_pending(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now
 
     def role_labels(self) -> list[str]:
         return [str(Role(name).label) for name in self.roles if name in Role.values]

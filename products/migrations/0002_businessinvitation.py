@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import products.models
+import kernel.invitations
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,9 +20,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('token', models.CharField(default=products.models.new_invitation_token, editable=False, max_length=64, unique=True, verbose_name='token')),
+                ('token', models.CharField(default=kernel.invitations.new_token, editable=False, max_length=64, unique=True, verbose_name='token')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('expires_at', models.DateTimeField(default=products.models.invitation_expiry, verbose_name='expires')),
+                ('expires_at', models.DateTimeField(default=kernel.invitations.expiry, verbose_name='expires')),
                 ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
                 ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accepted by')),

@@ -5,21 +5,16 @@ shared/domain and is loaded by `manage.py load_reference_data`; an office may ed
 the admin.
 
 One module per noun; every name is importable from `products.models`, where the
-migrations also find `new_invitation_token`, `invitation_expiry` and
-`document_upload_to`.
+migrations also find `document_upload_to`.
 """
 
 from products.models.businesses import (
-    INVITATION_VALIDITY,
     Business,
     BusinessInvitation,
-    BusinessInvitationQuerySet,
     ConflictOfInterest,
     LegalForm,
     Membership,
     TurnoverBand,
-    invitation_expiry,
-    new_invitation_token,
 )
 from products.models.documents import (
     EXPIRY_WARNING_DAYS,
@@ -35,12 +30,10 @@ from products.models.registry import BusinessClaim, RegistryImport
 __all__ = [
     "CURRENCY_EXPONENT",
     "EXPIRY_WARNING_DAYS",
-    "INVITATION_VALIDITY",
     "BilingualLabelMixin",
     "Business",
     "BusinessClaim",
     "BusinessInvitation",
-    "BusinessInvitationQuerySet",
     "Category",
     "ConflictOfInterest",
     "Document",
@@ -55,6 +48,4 @@ __all__ = [
     "RegistryImport",
     "TurnoverBand",
     "document_upload_to",
-    "invitation_expiry",
-    "new_invitation_token",
 ]

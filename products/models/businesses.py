@@ -2,16 +2,14 @@
 interest with them."""
 
 import contextlib
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.invitations import Invitation, invitation_constraints
 from products.models.reference import Region
 from products.validators import (
     normalize_phone,
@@ -219,30 +217,9 @@ class Membership(models.Model):
         return f"{self.user} @ {self.business} ({self.get_role_display()})"
 
 
-class BusinessInvitationQuerySet(models.QuerySet):
-    def pending(self, now=None):
-        """Not yet accepted, not cancelled and not expired: the ones whose link still works."""
-        now = now or timezone.now()
-        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=now)
-
-
-def new_invitation_token():
-    return secrets.token_urlsafe(32)
-
-
-def invitation_expiry():
-    return timezone.now() + INVITATION_VALIDITY
-
-
-# Long enough to reach someone who reads e-mail weekly, short enough that a forwarded or
-# forgotten link stops working.
-INVITATION_VALIDITY = timedelta(days=7)
-
-
-class BusinessInvitation(models.Model):
-    """An owner's invitation to join the business as staff, answered through the link
-    e-mailed to `email`. The token is the link's secret: 256 random bits, so it cannot be
-    guessed, and it works once, until `expires_at`."""
+class BusinessInvitation(Invitation):
+    """An owner's invitation to join the business as staff (the link, its token and its
+    week: `kernel.invitations`)."""
 
     business = models.ForeignKey(
         Business,
@@ -250,58 +227,20 @@ class BusinessInvitation(models.Model):
         related_name="invitations",
         verbose_name=_("business"),
     )
-    email = models.EmailField(_("e-mail"))
     # Staff when an owner invites; owner when the office invites the owner of a business
     # from its registry, which has no members yet (`registry_services.registry_invite_owner`).
     role = models.CharField(
         _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.STAFF
     )
-    token = models.CharField(
-        _("token"), max_length=64, unique=True, default=new_invitation_token, editable=False
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"), default=invitation_expiry)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("accepted by"),
-    )
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
-    objects = BusinessInvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Invitation.Meta):
         verbose_name = _("business invitation")
         verbose_name_plural = _("business invitations")
         indexes = [models.Index(fields=["business", "email"], name="invitation_business_email")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("created_at")),
-                name="invitation_expires_after_creation",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(accepted_at__isnull=True) | models.Q(cancelled_at__isnull=True),
-                name="invitation_not_accepted_and_cancelled",
-            ),
-        ]
+        constraints = invitation_constraints("invitation")
 
     def __str__(self):
         return f"{self.email} → {self.business}"
-
-    def is_pending(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now
 
 
 class ConflictOfInterest(models.Model):

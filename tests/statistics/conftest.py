@@ -28,10 +28,14 @@ def backdate(application: Application, created: datetime, days: list[float]) -> 
     Application.objects.filter(pk=application.pk).update(created_at=moment)
     rows = list(TransitionLog.objects.filter(application=application).order_by("at", "pk"))
     assert len(rows) == len(days), (len(rows), days)
+    # The moments the application keeps too: its first submission and certification.
+    kept: dict[str, datetime] = {}
     for row, gap in zip(rows, days, strict=True):
         moment += timedelta(days=gap)
         models.QuerySet.update(TransitionLog.objects.filter(pk=row.pk), at=moment)
-    Application.objects.filter(pk=application.pk).update(state_changed_at=moment)
+        if row.target in ("submitted", "certified"):
+            kept.setdefault(f"{row.target}_at", moment)
+    Application.objects.filter(pk=application.pk).update(state_changed_at=moment, **kept)
 
 
 @dataclass

@@ -42,6 +42,37 @@ def test_the_trail_of_a_certified_application_tells_its_whole_story(office, brin
 
 
 @pytest.mark.parametrize("state", [s.value for s in State])
+def test_the_application_keeps_its_first_submission_and_certification_from_the_trail(
+    bring_to, state
+):
+    """What lists and exports read from the row, the trail tells too."""
+    application = bring_to(state)
+
+    def first(target):
+        row = application.audit_trail.filter(target=target).order_by("at", "pk").first()
+        return row.at if row else None
+
+    assert application.submitted_at == first(State.SUBMITTED)
+    assert application.certified_at == first(State.CERTIFIED)
+    assert (application.submitted_at is None) == ("submit" not in PATHS[state])
+    assert (application.certified_at is None) == (state != State.CERTIFIED)
+
+
+def test_answering_a_revision_keeps_the_first_submission(office, bring_to):
+    application = bring_to("revision_requested")
+    submitted = application.submitted_at
+
+    services.application_resubmit(
+        application=application, by=office.msme, answer="The lab test report is uploaded."
+    )
+
+    application.refresh_from_db()
+    assert application.state == State.IN_CURATION
+    assert application.submitted_at == submitted
+    assert application.state_changed_at > submitted
+
+
+@pytest.mark.parametrize("state", [s.value for s in State])
 def test_the_trail_is_an_unbroken_chain_from_draft_to_the_current_state(bring_to, state):
     application = bring_to(state)
 
