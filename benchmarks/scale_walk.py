@@ -153,6 +153,7 @@ class Walk:
         # The state field is protected (no assignment): the row is written only later, so
         # its attribute is changed in place.
         app.__dict__["state"] = target
+        source_since = app.state_changed_at
         app.entered_state(at)
         self.s.writer.add(
             self.m["TransitionLog"](
@@ -163,6 +164,7 @@ class Walk:
                 actor_id=actor,
                 actor_role=role,
                 at=at,
+                source_since=source_since,
                 comment=comment,
             )
         )

@@ -143,7 +143,7 @@ def _run(
                 raise WorkflowError(problems)
             _note_conditions_met(locked, name)
             role = spec.role_of(locked, by)
-            source = locked.state
+            source, source_since = locked.state, locked.state_changed_at
             getattr(locked, name)(**(transition_kwargs(locked) if transition_kwargs else {}))
             changed = locked.entered_state(timezone.now())
             locked.save(update_fields=[*changed, "final_score", "grade"])
@@ -155,6 +155,7 @@ def _run(
                 actor=by,
                 actor_role=role,
                 at=locked.state_changed_at,
+                source_since=source_since,
                 comment=comment,
             )
             if effects is not None:

@@ -22,10 +22,24 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -311,57 +325,55 @@ def _late(state: str, targets: deadlines.Targets, today: date) -> Q:
     return late
 
 
+class PercentileCont(Aggregate):
+    """PostgreSQL's interpolated percentile of the values in a group."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: Expression, fraction: float, **extra: Any) -> None:
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
 def _stays(scope: Scope) -> dict[str, tuple[int, float | None, float | None]]:
     """Per state left: (stays, median days, 90th percentile days) of the stays that ended
-    in the period. A stay is the time between two audit rows of one application (the first
-    from the application's creation: its stay as a draft): a window over each
-    application's audit trail, in the database. PostgreSQL takes the percentiles too
-    (`percentile_cont`); SQLite, which has none, returns the lengths in order and Python
-    takes the same interpolated percentiles."""
+    in the period. Each audit row ends a stay, which began when the application entered
+    the state it left (`source_since`). PostgreSQL takes the percentiles too; SQLite,
+    which has none, returns the lengths in order and Python takes the same interpolated
+    percentiles."""
     candidates = applications(scope, dated=False)
     if scope.start:
         # Nothing changed since the period began: no stay of it ended in the period.
         candidates = candidates.filter(state_changed_at__gte=scope.start)
-    inner_sql, inner_params = candidates.values("pk").query.sql_with_params()
-    log, application = TransitionLog._meta.db_table, Application._meta.db_table
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        length = "EXTRACT(EPOCH FROM (l.at - COALESCE(LAG(l.at) OVER w, a.created_at))) / 86400.0"
-    else:
-        length = "julianday(l.at) - julianday(COALESCE(LAG(l.at) OVER w, a.created_at))"
-    where, params = ["1 = 1"], list(inner_params)
-    for bound, operator in ((scope.start, ">="), (scope.end, "<")):
-        if bound is not None:
-            where.append(f"stays.at {operator} %s")
-            params.append(connection.ops.adapt_datetimefield_value(bound))
-    stays_sql = (
-        f"SELECT l.source AS state, l.at AS at, {length} AS days "
-        f'FROM "{log}" l JOIN "{application}" a ON a.id = l.application_id '
-        f"WHERE l.application_id IN ({inner_sql}) "
-        "WINDOW w AS (PARTITION BY l.application_id ORDER BY l.at, l.id)"
+    stays = (
+        TransitionLog.objects.order_by()
+        .filter(application__in=candidates.values("pk"))
+        .filter(scope.in_period("at"))
     )
-    with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute(
-                "SELECT state, COUNT(*), "
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY days), "
-                "percentile_cont(0.9) WITHIN GROUP (ORDER BY days) "
-                f"FROM ({stays_sql}) stays WHERE {' AND '.join(where)} GROUP BY state",
-                params,
+    length = ExpressionWrapper(F("at") - F("source_since"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        return {
+            state: (n, _in_days(median), _in_days(p90))
+            for state, n, median, p90 in stays.values_list("source")
+            .annotate(
+                n=Count("pk"),
+                median=PercentileCont(length, 0.5, output_field=DurationField()),
+                p90=PercentileCont(length, 0.9, output_field=DurationField()),
             )
-            return {state: (n, median, p90) for state, n, median, p90 in cursor.fetchall()}
-        cursor.execute(
-            f"SELECT state, days FROM ({stays_sql}) stays WHERE {' AND '.join(where)} "
-            "ORDER BY state, days",
-            params,
-        )
-        lengths: dict[str, list[float]] = {}
-        for state, days in cursor.fetchall():
-            lengths.setdefault(state, []).append(days)
+            .values_list("source", "n", "median", "p90")
+        }
+    lengths: dict[str, list[float]] = {}
+    ordered = stays.annotate(length=length).order_by("source", "length")
+    for state, days in ordered.values_list("source", "length"):
+        lengths.setdefault(state, []).append(_in_days(days))
     return {
         state: (len(values), percentile_cont(values, 0.5), percentile_cont(values, 0.9))
         for state, values in lengths.items()
     }
+
+
+def _in_days(length: timedelta) -> float:
+    return length.total_seconds() / 86400
 
 
 def percentile_cont(ordered: Sequence[float], fraction: float) -> float | None:
@@ -387,7 +399,7 @@ def curator_workload(scope: Scope) -> Table:
     zero = Value(0, output_field=IntegerField())
     period = scope.in_period("submitted_at")
     person = ("curator_id", "curator__first_name", "curator__username")
-    assignments = CuratorAssignment.objects.order_by().exclude(application__state__in=FINAL_STATES)
+    assignments = CuratorAssignment.objects.order_by().filter(application__state__in=STAGES)
     sheets = Scoresheet.objects.order_by()
     to_submit = Q(
         submitted_at__isnull=True,

@@ -138,8 +138,8 @@ def registry_import_confirm(request, pk):
         messages.success(
             request,
             _(
-                "Imported: %(created)s businesses added, %(updated)s updated, %(skipped)s rows "
-                "skipped for their errors."
+                "Imported. Businesses added: %(created)s; updated: %(updated)s; rows skipped "
+                "for their errors: %(skipped)s."
             )
             % {
                 "created": done.outcome_count("created"),

@@ -3,8 +3,8 @@ products, documents and applications is missing."""
 
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -145,13 +145,10 @@ def _ensure_person(person: Person, report: SeedReport):
     if person.office and user.profile.office_id is None:
         user.profile.office = Office.objects.get(code=person.office)
         user.profile.save(update_fields=["office"])
-    if apps.is_installed("allauth.account"):
-        # Signing in asks for a verified address; the demo addresses count as verified.
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+    # Signing in asks for a verified address; the demo addresses count as verified.
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     if requires_two_factor(user) and not has_two_factor(user):
         TOTP.activate(user, DEMO_TOTP_SECRET)
     report.logins.append((person, user))

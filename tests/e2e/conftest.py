@@ -211,6 +211,17 @@ def no_horizontal_scroll(page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
 
 
+def loaded_width(image) -> int:
+    """The natural width of an <img> once the browser has loaded it (0 if it failed): a
+    photo may still be on its way when the page is ready."""
+    return image.evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth));
+            img.addEventListener("error", () => done(0));
+        })"""
+    )
+
+
 @pytest.fixture
 def shoot():
     """shoot(page, name): screenshots at 360 and 1280 px wide into test-artifacts, after

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from curation import services
 from products.models import Document
 from tests import factories as f
-from tests.e2e.conftest import NARROW, SCREENSHOTS, WIDE, no_horizontal_scroll
+from tests.e2e.conftest import NARROW, SCREENSHOTS, WIDE, loaded_width, no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -115,7 +115,7 @@ def test_the_evidence_sits_beside_the_scoresheet_and_folds_on_a_phone(site, new_
     assert page.locator(".evidence img").count() == 2
     for image in page.locator(".evidence img").all():
         image.scroll_into_view_if_needed()
-        assert image.evaluate("img => img.complete && img.naturalWidth") == 800
+        assert loaded_width(image) == 800
     page.evaluate("window.scrollTo(0, 0)")
     panel.evaluate("details => details.scrollTo(0, 0)")
     page.screenshot(path=SCREENSHOTS / f"evidence-scoresheet-{WIDE}.png", full_page=False)

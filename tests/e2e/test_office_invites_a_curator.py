@@ -19,7 +19,7 @@ from curation import services
 from kernel.roles import Role
 from products.models import DocumentType
 from tests import factories as f
-from tests.e2e.conftest import NARROW, SCREENSHOTS, no_horizontal_scroll
+from tests.e2e.conftest import NARROW, SCREENSHOTS, loaded_width, no_horizontal_scroll
 from tests.e2e.test_evidence_layout import jar_photo, pdf_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -122,7 +122,7 @@ def test_an_administrator_invites_a_curator_who_accepts_and_scores_with_the_evid
     photo = page.locator(".evidence img").first
     photo.scroll_into_view_if_needed()
     assert photo.is_visible()
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 800
+    assert loaded_width(photo) == 800
     lab_report = DocumentType.objects.get(key="lab_test").label_en
     assert lab_report in panel.inner_text()  # and every document, with its type
     for criterion in application.rubric.criteria.all():

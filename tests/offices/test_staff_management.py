@@ -21,6 +21,9 @@ def admin(office):
 
 
 def test_the_staff_page_lists_roles_and_last_sign_in(office, admin, client):
+    # A name no one else has (the factories' names are random and may repeat).
+    office.foreign_coordinator.first_name = "Wahyu Dari Blitar"
+    office.foreign_coordinator.save(update_fields=["first_name"])
     client.force_login(office.lead)  # a sign-in to show
     sign_in(client, admin)
     html = page(client, reverse("curation:office_staff"))

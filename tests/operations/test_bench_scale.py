@@ -83,3 +83,21 @@ def test_quick_run_prints_every_page(postgres: str) -> None:
     for role in ("coordinator", "curator", "packaging_reviewer", "certifying_officer"):
         assert f"== {role} queue of " in output
     assert "Execution Time" in output
+
+    # `make bench-export` on the same databases: every application of each, one row each.
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks.export", "--pg-url", postgres]
+        + ["--database-prefix", "siap_bench_quick_", "--sizes", "200,2k"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    table = completed.stdout.splitlines()
+    assert table[0].split()[:3] == ["database", "rows", "MB"]
+    assert [line.split()[:2] for line in table[1:3]] == [
+        ["siap_bench_quick_200", "200"],
+        ["siap_bench_quick_2k", "2,000"],
+    ]
+    assert table[3].startswith("Goal: the largest under 10 s")

@@ -31,8 +31,10 @@ def backdate(application: Application, created: datetime, days: list[float]) -> 
     # The moments the application keeps too: its first submission and certification.
     kept: dict[str, datetime] = {}
     for row, gap in zip(rows, days, strict=True):
-        moment += timedelta(days=gap)
-        models.QuerySet.update(TransitionLog.objects.filter(pk=row.pk), at=moment)
+        began, moment = moment, moment + timedelta(days=gap)
+        models.QuerySet.update(
+            TransitionLog.objects.filter(pk=row.pk), at=moment, source_since=began
+        )
         if row.target in ("submitted", "certified"):
             kept.setdefault(f"{row.target}_at", moment)
     Application.objects.filter(pk=application.pk).update(state_changed_at=moment, **kept)
