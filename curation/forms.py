@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from curation.assignments import curator_problems
 from curation.selectors import curators_offered
-from curation.transitions import TransitionSpec
+from curation.transition_specs import TransitionSpec
 from kernel.states import State
 from products.models import ConflictOfInterest
 

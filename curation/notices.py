@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from curation import links, recipients
-from curation.transitions import SPECS, Message, Notice
+from curation.transition_specs import Message, Notice
+from curation.transitions import SPECS
 
 # `Notification.params["audience"]` of a notice told to a member of the business: it reads
 # the notice's `to_business` text.

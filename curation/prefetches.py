@@ -3,7 +3,7 @@
 
 A page about an application reads the same rows in its checks, in the conditions of the
 transitions it offers (each spec names what its conditions read:
-`curation.transitions.TransitionSpec.reads`) and in its template. Loaded here once, each
+`curation.transition_specs.TransitionSpec.reads`) and in its template. Loaded here once, each
 is read from what was loaded: `Application.current_round` and `current_packaging_review`
 through the relations' managers (`.all()` answers from a prefetch), `ScoringRound.sheets`
 from the list the round was given (`SHEETS_LOADED`). A transition reads them again on the

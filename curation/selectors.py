@@ -148,7 +148,10 @@ def get_application_for_user(user: _AnyUser, pk: int | str) -> Application:
         raise Http404
     visible = Application.objects.filter(reduce(operator.or_, conditions))
     try:
-        return visible.with_related().get(pk=pk)
+        # With its certificate (a join, no query more), so that every page about it, a
+        # workspace's header too, says "revoked" or "expired" where "Certified" no longer
+        # holds (`next_steps.certificate_badge`).
+        return visible.with_related().select_related("certificate").get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from offices.models import Office, ServedRegion
+from kernel.admin_base import ReadOnlyInline
+from offices.models import AssessmentVersions, Office, ServedRegion, StaffInvitation, StageTarget
 
 
 def _served_elsewhere(region, office) -> Office | None:
@@ -46,6 +47,33 @@ class ServedRegionInline(admin.TabularInline):
     verbose_name_plural = _("regions served (a region has one office)")
 
 
+# What the office's own administrators set on the office's pages (`/office/`), where the
+# rules are checked: shown here, changed there.
+
+
+class StageTargetInline(ReadOnlyInline):
+    model = StageTarget
+    fields = ["state", "days"]
+
+
+class AssessmentVersionsInline(ReadOnlyInline):
+    model = AssessmentVersions
+    fields = ["rubric", "packaging_checklist", "changed_at"]
+
+
+class StaffInvitationInline(ReadOnlyInline):
+    model = StaffInvitation
+    fields = [
+        "email",
+        "roles",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "cancelled_at",
+    ]
+
+
 class OfficeForm(forms.ModelForm):
     class Meta:
         model = Office
@@ -76,7 +104,17 @@ class OfficeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "home_region", "regions_served", "staff_count"]
     search_fields = ["name", "code"]
     list_select_related = ["home_region"]
-    inlines = [ServedRegionInline]
+    inlines = [
+        ServedRegionInline,
+        StageTargetInline,
+        AssessmentVersionsInline,
+        StaffInvitationInline,
+    ]
+
+    def get_inline_instances(self, request, obj=None):
+        # A new office has no targets, versions or invitations yet: only its regions.
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if type(i) is ServedRegionInline]
 
     def get_queryset(self, request):
         return (

@@ -4,7 +4,7 @@ document download are curation's (curation/urls.py), at paths under /products/ t
 
 from django.urls import path
 
-from products import views, views_registry
+from products import views, views_business, views_registry
 
 app_name = "products"
 
@@ -13,27 +13,27 @@ urlpatterns = [
     path("<int:pk>/edit/", views.product_edit, name="edit"),
     path("<int:pk>/documents/new/", views.product_document_upload, name="document_upload"),
     path("<int:pk>/documents/", views.product_documents, name="documents"),
-    path("business/", views.business_home, name="business_home"),
-    path("business/new/", views.business_create, name="business_new"),
-    path("business/<int:pk>/", views.business_detail, name="business"),
-    path("business/<int:pk>/edit/", views.business_edit, name="business_edit"),
+    path("business/", views_business.business_home, name="business_home"),
+    path("business/new/", views_business.business_create, name="business_new"),
+    path("business/<int:pk>/", views_business.business_detail, name="business"),
+    path("business/<int:pk>/edit/", views_business.business_edit, name="business_edit"),
     path(
         "business/<int:pk>/documents/new/",
         views.business_document_upload,
         name="business_document_upload",
     ),
-    path("business/<int:pk>/members/", views.business_members, name="members"),
+    path("business/<int:pk>/members/", views_business.business_members, name="members"),
     path(
         "business/<int:pk>/members/<int:membership_pk>/remove/",
-        views.membership_remove,
+        views_business.membership_remove,
         name="member_remove",
     ),
     path(
         "business/<int:pk>/invitations/<int:invitation_pk>/cancel/",
-        views.invitation_cancel,
+        views_business.invitation_cancel,
         name="invitation_cancel",
     ),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<str:token>/", views_business.invitation, name="invitation"),
     path("business/claim/", views_registry.business_claim, name="business_claim"),
     # The office's registry (products/views_registry.py).
     path("registry/", views_registry.registry_home, name="registry"),

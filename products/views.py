@@ -1,46 +1,36 @@
-"""Pages of the MSME portal: the business and its members, adding and editing products,
-uploading documents (one by one, or every required one on a product's documents page, a
-step of the guided path in `products.guide`). The pages that show or start applications
-(the product list and page, applying, the review that submits, the document download)
-are curation's, in curation/views/products.py.
+"""Pages of the MSME portal: adding and editing products, uploading documents (one by
+one, or every required one on a product's documents page, a step of the guided path in
+`products.guide`). The business, its members and invitations have their pages in
+products/views_business.py. The pages that show or start applications (the product list
+and page, applying, the review that submits, the document download) are curation's, in
+curation/views/products.py.
 
 Thin views: load through products.selectors (404 for outsiders), check the page's own
 predicate from products.permissions (403), validate a form, call one service from
-products.services (its WorkflowError shown on the form or as messages), redirect. State
-changes only on POST.
+products.services or products.document_services (its WorkflowError shown on the form or
+as messages), redirect. State changes only on POST.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
-from kernel.errors import WorkflowError, show_workflow_error, workflow_error_to_form
-from kernel.pagination import paginate
-from offices.routing import coverage, is_served
-from products import rules, selectors, services
-from products.forms import (
-    BusinessForm,
-    DocumentForm,
-    InvitationForm,
-    ProductForm,
-    SlotForm,
-    form_initial_from,
-)
-from products.guide import BUSINESS, DOCUMENTS, PRODUCT, guided_steps, on_guided_path
-from products.models import BusinessInvitation, DocumentType, Membership
-from products.numbers import UnconfirmedNumber, npwp_advice
-from products.permissions import is_business_owner
+from kernel.errors import WorkflowError, workflow_error_to_form
+from products import document_services, rules, selectors, services
+from products.document_forms import DocumentForm, SlotForm
+from products.forms import ProductForm, form_initial_from
+from products.guide import DOCUMENTS, PRODUCT, guided_steps, on_guided_path
+from products.models import DocumentType
+from products.numbers import UnconfirmedNumber
 from products.slots import document_slots
 
 
-def _safe_next(request, default: str) -> str:
+def safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, request.is_secure()
@@ -52,226 +42,6 @@ def _safe_next(request, default: str) -> str:
 def _show_warnings(request, warnings):
     for warning in warnings:
         messages.warning(request, warning)
-
-
-def _show_npwp_advice(request, business):
-    if advice := npwp_advice(business.npwp):
-        messages.info(request, advice)
-
-
-# Businesses.
-
-
-def _show_unserved_warning(request, business):
-    # A region no office serves: it may register, but cannot submit (`offices/_coverage`).
-    if not is_served(business.region_id):
-        messages.warning(
-            request,
-            _(
-                "No curation office serves %(region)s yet: you can prepare your products, "
-                "but not submit them until one does. The business's page says what to do."
-            )
-            % {"region": business.region.name},
-        )
-
-
-@login_required
-def business_home(request):
-    """The "My business" menu item: the one business, a choice among several, or the
-    registration form."""
-    businesses = list(selectors.businesses_of(request.user))
-    if not businesses:
-        return redirect("products:business_new")
-    if len(businesses) == 1:
-        return redirect("products:business", pk=businesses[0].pk)
-    return render(request, "products/business_choose.html", {"businesses": businesses})
-
-
-@login_required
-def business_create(request):
-    form = BusinessForm(request.POST or None)
-    claimable = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            business = services.business_create(by=request.user, **form.cleaned_data)
-        except services.ClaimableBusiness as e:
-            # Offered a claim on the office's registry entry instead (views_registry).
-            claimable = e.business
-            workflow_error_to_form(form, e)
-        except WorkflowError as e:
-            workflow_error_to_form(form, e)
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(business)s is registered and you are its owner. Next, describe the "
-                    "product you want to export."
-                )
-                % {"business": business.name},
-            )
-            _show_npwp_advice(request, business)
-            _show_unserved_warning(request, business)
-            return redirect("products:new")
-    return render(
-        request,
-        "products/business_form.html",
-        {
-            "form": form,
-            "creating": True,
-            "guide": guided_steps(BUSINESS),
-            "invitations": selectors.pending_invitations_for(request.user),
-            "has_business": selectors.businesses_of(request.user).exists(),
-            "coverage": coverage(),
-            "claimable": claimable,
-            "claims": selectors.claims_of(request.user),
-        },
-    )
-
-
-@login_required
-def business_detail(request, pk):
-    business = selectors.get_business_for_user(request.user, pk)
-    membership = selectors.membership_of(request.user, business)
-    documents = paginate(request, selectors.documents_of(business))
-    required = DocumentType.objects.filter(
-        scope=DocumentType.Scope.BUSINESS,
-    ).exclude(required_for=DocumentType.RequiredFor.NONE)
-    present = set(selectors.documents_of(business).current().values_list("kind_id", flat=True))
-    return render(
-        request,
-        "products/business_detail.html",
-        {
-            "business": business,
-            "is_owner": membership.role == Membership.Role.OWNER,
-            "page": documents,
-            "missing": [t for t in required if t.pk not in present],
-            "links": list(business.links.of_business_itself()),
-            "coverage": coverage(business.region),
-        },
-    )
-
-
-@login_required
-def business_edit(request, pk):
-    business = selectors.get_business_for_user(request.user, pk)
-    if not is_business_owner(request.user, business):
-        raise PermissionDenied
-    locked = services.business_locked_fields(business)
-    form = BusinessForm(request.POST or None, instance=business, locked=locked)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.business_update(business=business, by=request.user, **form.cleaned_data)
-        except WorkflowError as e:
-            workflow_error_to_form(form, e)
-        else:
-            messages.success(request, _("The business profile is saved."))
-            _show_npwp_advice(request, business)
-            _show_unserved_warning(request, business)
-            return redirect(_safe_next(request, reverse("products:business", args=[business.pk])))
-    return render(
-        request,
-        "products/business_form.html",
-        {"form": form, "business": business, "coverage": coverage(business.region)},
-    )
-
-
-@login_required
-def business_members(request, pk):
-    business = selectors.get_business_for_user(request.user, pk)
-    owner = is_business_owner(request.user, business)
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST":
-        if not owner:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                invitation = services.business_invite(
-                    business=business, email=form.cleaned_data["email"], by=request.user
-                )
-            except WorkflowError as e:
-                workflow_error_to_form(form, e)
-            else:
-                messages.success(
-                    request,
-                    _("An invitation was sent to %(email)s.") % {"email": invitation.email},
-                )
-                return redirect("products:members", pk=business.pk)
-    members = business.memberships.select_related("user").order_by("-role", "joined_at")
-    invitations = business.invitations.pending().select_related("invited_by")
-    return render(
-        request,
-        "products/members.html",
-        {
-            "business": business,
-            "is_owner": owner,
-            "page": paginate(request, members),
-            "invitations": invitations if owner else None,
-            "form": form,
-        },
-    )
-
-
-@login_required
-@require_POST
-def membership_remove(request, pk, membership_pk):
-    business = selectors.get_business_for_user(request.user, pk)
-    membership = get_object_or_404(business.memberships.select_related("user"), pk=membership_pk)
-    if not is_business_owner(request.user, business):
-        raise PermissionDenied
-    try:
-        services.membership_remove(membership=membership, by=request.user)
-    except WorkflowError as e:
-        show_workflow_error(request, e)
-    else:
-        messages.success(
-            request,
-            _("%(person)s is no longer a member of %(business)s.")
-            % {"person": membership.user.email or membership.user, "business": business.name},
-        )
-    return redirect("products:members", pk=business.pk)
-
-
-@login_required
-@require_POST
-def invitation_cancel(request, pk, invitation_pk):
-    business = selectors.get_business_for_user(request.user, pk)
-    invitation = get_object_or_404(business.invitations, pk=invitation_pk)
-    if not is_business_owner(request.user, business):
-        raise PermissionDenied
-    services.invitation_cancel(invitation=invitation, by=request.user)
-    messages.success(
-        request, _("The invitation to %(email)s is cancelled.") % {"email": invitation.email}
-    )
-    return redirect("products:members", pk=business.pk)
-
-
-def invitation(request, token):
-    """The link in the invitation e-mail: who invites, and a button to accept (after
-    signing in or up with the invited address)."""
-    found = (
-        BusinessInvitation.objects.select_related("business", "invited_by")
-        .filter(token=token)
-        .first()
-    )
-    user = request.user if request.user.is_authenticated else None
-    if request.method == "POST" and user is not None:
-        try:
-            membership = services.invitation_accept(token=token, user=user)
-        except WorkflowError as e:
-            show_workflow_error(request, e)
-        else:
-            messages.success(
-                request,
-                _("Welcome to %(business)s.") % {"business": membership.business.name},
-            )
-            return redirect("products:business", pk=membership.business_id)
-    problem = services.invitation_problem(found, user=user)
-    return render(
-        request,
-        "products/invitation.html",
-        {"invitation": found, "problem": problem},
-        status=404 if found is None else 200,
-    )
 
 
 # Products.
@@ -316,7 +86,7 @@ def _product_form(request, *, product=None):
                     % {"product": product.name},
                 )
                 return redirect(
-                    _safe_next(request, reverse("products:documents", args=[product.pk]))
+                    safe_next(request, reverse("products:documents", args=[product.pk]))
                 )
             else:
                 services.product_update(product=product, by=request.user, **form.service_kwargs())
@@ -324,7 +94,7 @@ def _product_form(request, *, product=None):
         except WorkflowError as e:
             workflow_error_to_form(form, e)
         else:
-            return redirect(_safe_next(request, reverse("curation:product", args=[product.pk])))
+            return redirect(safe_next(request, reverse("curation:product", args=[product.pk])))
     return render(
         request,
         "products/product_form.html",
@@ -384,7 +154,7 @@ def _upload(request, *, business, product, template_context):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            document = services.document_upload(
+            document = document_services.document_upload(
                 business=business,
                 product=product,
                 kind=data["kind"],
@@ -406,7 +176,7 @@ def _upload(request, *, business, product, template_context):
                 request, _("The %(document)s is uploaded.") % {"document": document.kind.label}
             )
             _show_warnings(request, document.warnings)
-            return redirect(_safe_next(request, default_next))
+            return redirect(safe_next(request, default_next))
     return render(
         request,
         "products/document_form.html",
@@ -414,8 +184,8 @@ def _upload(request, *, business, product, template_context):
             **template_context,
             "form": form,
             "doubts": doubts,
-            "next": _safe_next(request, ""),
-            "cancel": _safe_next(request, default_next),
+            "next": safe_next(request, ""),
+            "cancel": safe_next(request, default_next),
             "document_types": form.document_types,
         },
     )
@@ -451,7 +221,7 @@ def _upload_into_slot(request, form, product) -> list:
     for file in data["files"]:
         name = file.name  # the check renames an accepted file
         try:
-            document = services.document_upload(
+            document = document_services.document_upload(
                 business=product.business,
                 product=product,
                 kind=kind,
@@ -528,7 +298,7 @@ def product_documents(request, pk):
         if not refused:
             complete = not rules.document_problems(product)
             default = "curation:product_review" if complete else "products:documents"
-            return redirect(_safe_next(request, reverse(default, args=[product.pk])))
+            return redirect(safe_next(request, reverse(default, args=[product.pk])))
         # Drawn again with what was refused and why; what was stored shows in its slot.
         slots = {slot.key: slot for slot in document_slots(product)}
         for form in slot_forms:
@@ -540,7 +310,7 @@ def product_documents(request, pk):
             "product": product,
             "forms": slot_forms,
             "complete": not rules.document_problems(product),
-            "next": _safe_next(request, ""),
+            "next": safe_next(request, ""),
             "guide": _guide(DOCUMENTS, product),
         },
     )

@@ -2,6 +2,7 @@
 products, documents and applications is missing."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -39,7 +40,9 @@ from products.models import (
     Membership,
     Product,
     Region,
+    RegistryImport,
 )
+from products.registry_services import registry_import_confirm, registry_import_upload
 from products.validators import normalize_phone
 
 DEMO_PASSWORD = "siap-ekspor-demo"
@@ -47,6 +50,11 @@ DEMO_PASSWORD = "siap-ekspor-demo"
 # (README: add it to an authenticator app, or `make demo-code`); a demo only, since
 # seed_demo refuses to run with DEBUG off.
 DEMO_TOTP_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
+
+# The spreadsheet an office already keeps of its region's businesses, imported by its
+# administrator (README, "Registry import").
+REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "registry-kediri.csv"
+REGISTRY_IMPORTED_BY = "adminkantor"
 
 # Sent by `seed_demo` with its `report`, in its transaction, once the demo's applications
 # are played: the apps above the workflow (the catalogue) add their part of the demo, and
@@ -92,6 +100,7 @@ def seed_demo() -> SeedReport:
                     defaults={"reason": conflict.reason},
                 )
                 report.count("conflicts of interest", created)
+        _import_registry(people[REGISTRY_IMPORTED_BY], report)
         for product, spec, owner in products:
             if product.applications.exists():
                 for _application in product.applications.all():
@@ -101,6 +110,20 @@ def seed_demo() -> SeedReport:
             report.applications += list(product.applications.order_by("created_at"))
         demo_seeded.send(sender=seed_demo, report=report)
     return report
+
+
+def _import_registry(by, report: SeedReport) -> None:
+    """The Kediri office's registry of businesses not yet on Siap Ekspor, imported from a
+    spreadsheet as its administrator would through the registry page: one row (an NIB
+    of 12 digits) is skipped and stays in the import's report."""
+    if RegistryImport.objects.filter(file_name=REGISTRY_FILE.name).exists():
+        report.count("registry imports", False)
+        return
+    registry_import = registry_import_upload(
+        name=REGISTRY_FILE.name, content=REGISTRY_FILE.read_bytes(), by=by
+    )
+    registry_import_confirm(registry_import=registry_import, by=by)
+    report.count("registry imports", True)
 
 
 def _ensure_office(spec: DemoOffice, report: SeedReport) -> Office:

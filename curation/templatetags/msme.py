@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 
 from kernel.states import State
-from products.forms import DocumentForm
+from products.document_forms import DocumentForm
 from products.models import DocumentType
 
 register = template.Library()

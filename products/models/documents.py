@@ -83,8 +83,8 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     objects = DocumentQuerySet.as_manager()
-    # Set on the document `products.services.document_upload` returns: what was accepted
-    # but deserves a second look. Not a field.
+    # Set on the document `products.document_services.document_upload` returns: what was
+    # accepted but deserves a second look. Not a field.
     warnings: list[str]
 
     class Meta:

@@ -2,7 +2,8 @@
 is listed (the MSME's and the staff's application lists, the product's page and the
 product list), not "Certified" in green; its certificate panel keeps the PDF for the
 record, labelled revoked, and offers nothing to share. Listing them costs one query per
-page, not one per row; the application page reads its certificate once."""
+page, not one per row; the application page reads its certificates in one query beside
+its own row."""
 
 from datetime import timedelta
 
@@ -155,6 +156,26 @@ def test_the_officers_page_of_a_certified_application_reads_the_certificate_once
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    reads = [q["sql"] for q in queries if 'FROM "certificates_certificate"' in q["sql"]]
-    assert len(reads) == 1, reads
+    # Its certificate comes joined to the application's own row (for the header's badge,
+    # as on every page about one application), and the certificate panel reads the
+    # product's certificates with their files in one query: nothing reads them again.
+    reads = [q["sql"] for q in queries if '"certificates_certificate"' in q["sql"]]
+    assert len(reads) == 2, reads
+    assert 'LEFT OUTER JOIN "certificates_certificate"' in reads[0]
     assert len(queries) <= 13
+
+
+@pytest.mark.parametrize(
+    ("persona", "route"),
+    [("lead", "curation:scoresheet"), ("reviewer", "curation:packaging")],
+)
+def test_a_workspace_s_header_says_revoked_too(office, client, persona, route):
+    application, certificate = _certified(office, "Sambal Dicabut")
+    _revoke(office, certificate)
+
+    response = login(client, office.personas[persona]).get(reverse(route, args=[application.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<span class="state state-revoked">Certificate revoked</span>' in html
+    assert '<span class="state state-certified">Certified</span>' not in html

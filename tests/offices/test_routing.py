@@ -12,6 +12,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from curation import services
 from curation.models import Notification, Reminder
+from curation.office_settings import stage_targets_seed
 from curation.selectors import applications_visible_to, get_application_for_user, work_queues
 from kernel.errors import WorkflowError
 from kernel.roles import Role
@@ -303,3 +304,15 @@ def test_a_role_in_another_office_still_sees_nothing_of_this_one(office, bring_t
     assert application not in applications_visible_to(other)
     with pytest.raises(WorkflowError):
         services.application_certify(application=application, by=other)
+
+
+def test_the_admin_shows_an_office_s_targets_and_invitations_read_only(office, root, client):
+    kediri = office.coordinator.profile.office
+    stage_targets_seed(kediri)
+    client.force_login(root)
+
+    html = client.get(reverse("admin:offices_office_change", args=[kediri.pk])).content.decode()
+
+    assert "Stage targets" in html and "Staff invitations" in html
+    assert "Rubric and checklist versions" in html
+    assert 'name="stage_targets-0-days"' not in html  # shown, changed on the office's pages
