@@ -17,7 +17,9 @@ from catalogue.statistics import Choices, StatisticsFilterForm, all_tables, can_
 from curation.statistics import Table
 from kernel.api_schema import NOT_SIGNED_IN
 
-PERIOD_DAY = r"^(\d{4}-\d{2}-\d{2})?$"
+# A day; the empty value (a period open at that end) is `allow_blank`'s. Were the pattern
+# to admit it too, the schema's `oneOf` of the two would match it twice, and so not at all.
+PERIOD_DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class StatisticsFilterSerializer(serializers.Serializer):
