@@ -2,7 +2,6 @@
 certify transaction, so a rolled-back certification neither burns nor repeats one; a
 renewal supersedes the product's previous certificate."""
 
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -22,6 +21,7 @@ from curation import services
 from kernel.errors import WorkflowError
 from kernel.states import State
 from tests import factories as f
+from tests.certificate_helpers import certify_all_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -178,25 +178,7 @@ def test_certify_queues_the_render_after_commit(
 def test_concurrent_certifications_get_consecutive_unique_numbers(reference_data, office):
     count = 8
     applications = [awaiting(office, f"Produk {i}") for i in range(count)]
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def certify(application):
-        try:
-            barrier.wait(timeout=30)
-            services.application_certify(application=application, by=office.officer)
-        except Exception as e:  # reported below
-            errors.append(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=certify, args=(a,)) for a in applications]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert errors == []
+    assert certify_all_at_once(applications, by=office.officer) == []
     serials = sorted(Certificate.objects.values_list("serial", flat=True))
     assert serials == list(range(1, count + 1))
     numbers = Certificate.objects.values_list("number", flat=True)

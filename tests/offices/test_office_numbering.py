@@ -1,8 +1,6 @@
 """An office's certificate numbers are one gap-free series per year, whichever of its
 regions the products come from, even when its officers certify at the same moment."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -13,6 +11,7 @@ from curation import services
 from kernel.states import State
 from offices.models import Office, ServedRegion
 from tests import factories as f
+from tests.certificate_helpers import certify_all_at_once
 
 
 @pytest.fixture(autouse=True)
@@ -58,25 +57,7 @@ def test_concurrent_certifications_across_an_offices_regions_are_gap_free(refere
     applications = [
         awaiting(office, "35.18" if i % 2 else "35.71", f"Produk {i}") for i in range(count)
     ]
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def certify(application):
-        try:
-            barrier.wait(timeout=30)
-            services.application_certify(application=application, by=office.officer)
-        except Exception as e:  # reported below
-            errors.append(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=certify, args=(a,)) for a in applications]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert errors == []
+    assert certify_all_at_once(applications, by=office.officer) == []
     year = timezone.localdate().year
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == [f"SKE/35.71/{year}/{serial:05d}" for serial in range(1, count + 1)]
